@@ -1,0 +1,1 @@
+//! Prometheus exporter for vitals (work in progress; see the exporter issue).

@@ -1,0 +1,60 @@
+//! # vitals
+//!
+//! Prometheus metrics for Rust services, generated at compile time.
+//!
+//! `vitals` is the only crate an application depends on. It re-exports the
+//! attribute macros, owns the [catalogue] of every metric the program
+//! declares, and records through the [`metrics`](https://docs.rs/metrics)
+//! facade, so any `metrics` recorder (the `vitals-prometheus` exporter,
+//! `metrics-exporter-prometheus`, a test recorder) receives the series.
+//!
+//! ```
+//! use vitals::instrument_rpc;
+//!
+//! #[derive(Debug)]
+//! struct NotFound;
+//!
+//! /// Looks a user up.
+//! #[instrument_rpc(prefix = "users")]
+//! fn get_user(id: u64) -> Result<String, NotFound> {
+//!     if id == 1 { Ok("ada".to_owned()) } else { Err(NotFound) }
+//! }
+//!
+//! let recorded = vitals::testing::capture(|| {
+//!     let _ = get_user(1);
+//!     let _ = get_user(2);
+//! });
+//! assert_eq!(recorded.counter("users_requests_total", &[("method", "get_user"), ("status", "ok")]), Some(1));
+//! assert_eq!(recorded.counter("users_requests_total", &[("method", "get_user"), ("status", "error")]), Some(1));
+//! assert_eq!(recorded.histogram_count("users_request_duration_seconds", &[("method", "get_user")]), Some(2));
+//! assert_eq!(recorded.gauge("users_requests_in_flight", &[("method", "get_user")]), Some(0.0));
+//! ```
+//!
+//! ## What is where
+//! - [`instrument_rpc`]: per-call request counter, duration histogram and
+//!   in-flight gauge for a fn, a method or a whole `impl` block.
+//! - [`status`]: how a return value becomes the `status` label
+//!   ([`RpcStatus`], [`ErrorStatus`]).
+//! - [`catalogue`]: every metric the program declares, registered at link
+//!   time, for exporters, documentation and dashboards.
+//! - [`testing`]: capture what code records without a global recorder.
+//!
+//! ## Cargo features
+//! - `http`: status labels from `http::StatusCode` and `http::Response`.
+//! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names).
+
+pub mod catalogue;
+mod metric_enum;
+mod recorder_identity;
+pub mod rpc;
+pub mod status;
+pub mod testing;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use crate::catalogue::catalogue;
+pub use crate::metric_enum::MetricEnum;
+pub use crate::status::{ErrorStatus, RpcStatus};
+pub use vitals_macros::instrument_rpc;

@@ -1,0 +1,33 @@
+//! Fixed-cardinality label values.
+
+/// A type whose values are a fixed, known set of label values: the trait
+/// `#[metric_enum]` implements for a fieldless enum.
+///
+/// Metrics labelled by a `MetricEnum` have a series count known at compile
+/// time, so the catalogue can pre-create every series and handles can be
+/// kept in an array indexed by [`index`](MetricEnum::index) instead of a map.
+///
+/// ```
+/// #[derive(Clone, Copy)]
+/// enum Outcome { Completed, Failed }
+///
+/// impl vitals::MetricEnum for Outcome {
+///     const LABEL_VALUES: &'static [&'static str] = &["completed", "failed"];
+///     fn index(&self) -> usize { *self as usize }
+/// }
+///
+/// use vitals::MetricEnum;
+/// assert_eq!(Outcome::Failed.label_value(), "failed");
+/// ```
+pub trait MetricEnum: Send + Sync + 'static {
+    /// Every label value, in [`index`](Self::index) order, without duplicates.
+    const LABEL_VALUES: &'static [&'static str];
+
+    /// The position of this value in [`LABEL_VALUES`](Self::LABEL_VALUES).
+    fn index(&self) -> usize;
+
+    /// The label value of this value.
+    fn label_value(&self) -> &'static str {
+        Self::LABEL_VALUES[self.index()]
+    }
+}

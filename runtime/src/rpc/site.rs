@@ -1,0 +1,97 @@
+//! One instrumented fn: its metric names, labels and cached handles.
+
+use std::sync::OnceLock;
+
+use metrics::{Counter, Gauge, Histogram, Key, Label, Metadata, Recorder};
+
+use super::guard::{CallGuard, Handles};
+use super::status_table::StatusTable;
+use crate::catalogue::MetricDescriptor;
+use crate::recorder_identity::{self, AMBIENT_SLOTS, AmbientSlot};
+
+/// The static state of one `#[instrument_rpc]` fn. Generated code creates
+/// it; applications never name it.
+pub struct RpcSite {
+    requests: &'static MetricDescriptor,
+    duration: &'static MetricDescriptor,
+    in_flight: Option<&'static MetricDescriptor>,
+    /// `method` and the static labels, in series order; `status` follows them
+    /// on the request counter.
+    labels: &'static [Label],
+    cache: [OnceLock<SiteHandles>; AMBIENT_SLOTS],
+}
+
+/// The handles of one site for one ambient recorder.
+pub(super) struct SiteHandles {
+    pub(super) duration: Histogram,
+    pub(super) in_flight: Option<Gauge>,
+    statuses: StatusTable,
+}
+
+impl RpcSite {
+    #[doc(hidden)]
+    pub const fn new(
+        requests: &'static MetricDescriptor,
+        duration: &'static MetricDescriptor,
+        in_flight: Option<&'static MetricDescriptor>,
+        labels: &'static [Label],
+    ) -> Self {
+        Self { requests, duration, in_flight, labels, cache: [OnceLock::new(), OnceLock::new()] }
+    }
+
+    /// Starts a call: adds one to the in-flight gauge and starts the clock.
+    pub fn enter(&'static self) -> CallGuard {
+        self.enter_with_span(None)
+    }
+
+    /// Like [`enter`](Self::enter), and records the call's status on `span`
+    /// when it ends.
+    pub fn enter_with_span(&'static self, span: Option<tracing::Span>) -> CallGuard {
+        let handles = metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
+            Some(slot) => Handles::Cached { slot, handles: self.cached(slot, recorder) },
+            None => Handles::Direct { in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)) },
+        });
+        CallGuard::start(self, handles, span)
+    }
+
+    fn cached(&'static self, slot: AmbientSlot, recorder: &dyn Recorder) -> &'static SiteHandles {
+        self.cache[slot].get_or_init(|| SiteHandles {
+            duration: self.register_duration(recorder),
+            in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
+            statuses: StatusTable::new(),
+        })
+    }
+
+    /// The cached request counter of `status` under ambient recorder `slot`.
+    pub(super) fn cached_requests(
+        &'static self,
+        slot: AmbientSlot,
+        handles: &'static SiteHandles,
+        status: &'static str,
+    ) -> Option<&'static Counter> {
+        handles.statuses.counter(status, |status| {
+            recorder_identity::with_ambient(slot, |recorder| self.register_requests(recorder, status))
+        })
+    }
+
+    pub(super) fn register_requests(&self, recorder: &dyn Recorder, status: &'static str) -> Counter {
+        let mut labels = Vec::with_capacity(self.labels.len() + 1);
+        labels.extend_from_slice(self.labels);
+        labels.push(Label::from_static_parts("status", status));
+        recorder.register_counter(&Key::from_parts(self.requests.name(), labels), &self.metadata())
+    }
+
+    pub(super) fn register_duration(&self, recorder: &dyn Recorder) -> Histogram {
+        recorder.register_histogram(&Key::from_static_parts(self.duration.name(), self.labels), &self.metadata())
+    }
+
+    fn register_in_flight(&self, recorder: &dyn Recorder) -> Gauge {
+        let name = self.in_flight.map_or("", |descriptor| descriptor.name());
+        recorder.register_gauge(&Key::from_static_parts(name, self.labels), &self.metadata())
+    }
+
+    fn metadata(&self) -> Metadata<'static> {
+        let module = self.requests.origin().module;
+        Metadata::new(module, metrics::Level::INFO, Some(module))
+    }
+}
