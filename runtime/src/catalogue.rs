@@ -26,6 +26,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 
 pub use metrics::Unit;
 
@@ -34,9 +35,30 @@ pub use metrics::Unit;
 #[linkme::distributed_slice]
 pub static CATALOGUE: [MetricDescriptor];
 
-/// Returns the catalogue of every metric declared anywhere in this binary.
+/// Descriptors declared at run time, by components whose names are chosen at
+/// run time (a middleware layer with a configurable prefix).
+static DECLARED_AT_RUN_TIME: Mutex<Vec<&'static MetricDescriptor>> = Mutex::new(Vec::new());
+
+/// Returns the catalogue of every metric declared anywhere in this binary,
+/// at link time or through [`declare`].
 pub fn catalogue() -> Catalogue {
-    Catalogue { descriptors: &CATALOGUE }
+    let run_time = DECLARED_AT_RUN_TIME.lock().unwrap_or_else(PoisonError::into_inner);
+    Catalogue { descriptors: CATALOGUE.iter().chain(run_time.iter().copied()).collect() }
+}
+
+/// Adds a descriptor whose names are only known at run time and returns it
+/// with a `'static` lifetime.
+///
+/// For components configured at start-up, such as a middleware layer with a
+/// chosen prefix: each call keeps its descriptor for the rest of the
+/// process, so declare once per component, not per request. Declare before
+/// the exporter is installed so it can set the metric's buckets; later
+/// declarations still get their series described and pre-created by
+/// [`MetricDescriptor::register_known_series`].
+pub fn declare(descriptor: MetricDescriptor) -> &'static MetricDescriptor {
+    let descriptor: &'static MetricDescriptor = Box::leak(Box::new(descriptor));
+    DECLARED_AT_RUN_TIME.lock().unwrap_or_else(PoisonError::into_inner).push(descriptor);
+    descriptor
 }
 
 /// The kind of a metric, as Prometheus types it.
@@ -194,6 +216,13 @@ impl MetricDescriptor {
         self.origin
     }
 
+    /// Describes this metric to the current recorder and registers a
+    /// zero-valued series for each of its known label combinations.
+    pub fn register_known_series(&'static self) {
+        let family = Family::merge(vec![self]);
+        metrics::with_recorder(|recorder| family.register_with(recorder));
+    }
+
     /// Every label combination this declaration can produce, when all its
     /// labels have listable values; `None` otherwise.
     pub fn known_series(&self) -> Option<Vec<Vec<(&'static str, &'static str)>>> {
@@ -216,21 +245,21 @@ impl MetricDescriptor {
 }
 
 /// The metrics declared in this binary.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Catalogue {
-    descriptors: &'static [MetricDescriptor],
+    descriptors: Vec<&'static MetricDescriptor>,
 }
 
 impl Catalogue {
     /// Every declaration, one per declaration site.
-    pub fn descriptors(&self) -> &'static [MetricDescriptor] {
-        self.descriptors
+    pub fn descriptors(&self) -> &[&'static MetricDescriptor] {
+        &self.descriptors
     }
 
     /// Declarations merged by metric name, sorted by name.
     pub fn families(&self) -> Vec<Family> {
         let mut by_name: BTreeMap<&'static str, Vec<&'static MetricDescriptor>> = BTreeMap::new();
-        for descriptor in self.descriptors {
+        for &descriptor in &self.descriptors {
             by_name.entry(descriptor.name).or_default().push(descriptor);
         }
         by_name.into_values().map(Family::merge).collect()
