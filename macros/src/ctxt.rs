@@ -33,6 +33,15 @@ impl Ctxt {
         self.push(error);
     }
 
+    /// Whether any error was recorded: expansion is skipped then, so one
+    /// mistake gives one error, not a cascade from half-built output.
+    pub(crate) fn has_errors(&self) -> bool {
+        self.errors
+            .borrow()
+            .as_ref()
+            .is_some_and(|errors| !errors.is_empty())
+    }
+
     fn push(&self, error: syn::Error) {
         self.errors
             .borrow_mut()

@@ -2,6 +2,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::ext::IdentExt;
 
 use super::args::RpcArgs;
 use crate::ctxt::Ctxt;
@@ -68,7 +69,7 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
     if let Some(labels) = args.labels.get() {
         let mut seen: Vec<String> = Vec::new();
         for label in labels {
-            let name = label.name.to_string();
+            let name = label.name.unraw().to_string();
             let problem = match name.as_str() {
                 "method" => Some("label `method` is set by `#[instrument_rpc]`; use `method = \"...\"` to change its value".to_owned()),
                 "status" => Some("label `status` is set from the return value; implement `vitals::RpcStatus` to change it".to_owned()),

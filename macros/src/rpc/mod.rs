@@ -56,23 +56,27 @@ pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStrea
     }
 }
 
+/// Checks, then expands only if nothing was wrong: otherwise the fn is
+/// emitted as written, so the only errors are the attribute's own.
 fn instrument_fn(cx: &Ctxt, args: &RpcArgs, mut function: syn::ItemFn) -> TokenStream {
     check_args(cx, args, Place::Fn);
     check_signature(cx, &function.sig);
-    if let Some(spec) = resolve(cx, args, None, &function.sig.ident) {
+    let spec = resolve(cx, args, None, &function.sig.ident);
+    if let (Some(spec), false) = (spec, cx.has_errors()) {
         let outer = OuterGenerics::new(&[&function.sig.generics]);
         let body = expand::instrument_body(&spec, &function.sig, &function.block, &outer);
-        if let Ok(block) = syn::parse2(body) {
-            function.block = Box::new(block);
-        }
+        function.block = Box::new(parse_block(body));
     }
     function.into_token_stream()
 }
 
+/// Checks every method, then expands them all only if nothing was wrong.
+/// The methods' own `#[instrument_rpc(...)]` attributes are removed either
+/// way, so they do not expand a second time on their own.
 fn instrument_impl(cx: &Ctxt, args: &RpcArgs, mut block: syn::ItemImpl) -> TokenStream {
     check_args(cx, args, Place::ImplBlock);
-    let impl_generics = block.generics.clone();
-    for item in &mut block.items {
+    let mut specs = Vec::new();
+    for (index, item) in block.items.iter_mut().enumerate() {
         let syn::ImplItem::Fn(method) = item else {
             continue;
         };
@@ -82,16 +86,25 @@ fn instrument_impl(cx: &Ctxt, args: &RpcArgs, mut block: syn::ItemImpl) -> Token
             continue;
         }
         check_signature(cx, &method.sig);
-        let Some(spec) = resolve(cx, &own, Some(args), &method.sig.ident) else {
-            continue;
-        };
-        let outer = OuterGenerics::new(&[&impl_generics, &method.sig.generics]);
-        let body = expand::instrument_body(&spec, &method.sig, &method.block, &outer);
-        if let Ok(new_block) = syn::parse2(body) {
-            method.block = new_block;
+        if let Some(spec) = resolve(cx, &own, Some(args), &method.sig.ident) {
+            specs.push((index, spec));
+        }
+    }
+    if !cx.has_errors() {
+        for (index, spec) in specs {
+            let syn::ImplItem::Fn(method) = &mut block.items[index] else {
+                continue;
+            };
+            let outer = OuterGenerics::new(&[&block.generics, &method.sig.generics]);
+            let body = expand::instrument_body(&spec, &method.sig, &method.block, &outer);
+            method.block = parse_block(body);
         }
     }
     block.into_token_stream()
+}
+
+fn parse_block(tokens: TokenStream) -> syn::Block {
+    syn::parse2(tokens).expect("the expansion of a fn body is a block")
 }
 
 /// Removes the method's own `#[instrument_rpc(...)]` attributes and merges their arguments.
