@@ -3,7 +3,7 @@
 //! Prometheus metrics for Rust services, generated at compile time.
 //!
 //! `vitals` is the only crate an application depends on. It re-exports the
-//! attribute macros, owns the [catalogue] of every metric the program
+//! attribute macros, owns the [catalogue](mod@catalogue) of every metric the program
 //! declares, and records through the [`metrics`](https://docs.rs/metrics)
 //! facade, so any `metrics` recorder (the `vitals-prometheus` exporter,
 //! `metrics-exporter-prometheus`, a test recorder) receives the series.
@@ -35,7 +35,7 @@
 //!   in-flight gauge for a fn, a method or a whole `impl` block.
 //! - [`status`]: how a return value becomes the `status` label
 //!   ([`RpcStatus`], [`ErrorStatus`]).
-//! - [`catalogue`]: every metric the program declares, registered at link
+//! - [`catalogue`](mod@catalogue): every metric the program declares, registered at link
 //!   time, for exporters, documentation and dashboards.
 //! - [`testing`]: capture what code records without a global recorder.
 //!
