@@ -23,9 +23,13 @@ use std::time::Instant;
 
 use criterion::{Criterion, criterion_group};
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
-use prometheus_client::metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram};
+use prometheus_client::metrics::{
+    counter::Counter, family::Family, gauge::Gauge, histogram::Histogram,
+};
 
-const BUCKETS: [f64; 14] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
+const BUCKETS: [f64; 14] = [
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+];
 
 fn work(x: u64) -> u64 {
     black_box(x).wrapping_mul(31).wrapping_add(7)
@@ -64,8 +68,10 @@ fn metrics_macros_call(x: u64) -> u64 {
     in_flight.increment(1.0);
     let start = Instant::now();
     let result = work(x);
-    metrics::histogram!("bench_raw_request_duration_seconds", "method" => "Call").record(start.elapsed().as_secs_f64());
-    metrics::counter!("bench_raw_requests_total", "method" => "Call", "status" => "ok").increment(1);
+    metrics::histogram!("bench_raw_request_duration_seconds", "method" => "Call")
+        .record(start.elapsed().as_secs_f64());
+    metrics::counter!("bench_raw_requests_total", "method" => "Call", "status" => "ok")
+        .increment(1);
     in_flight.decrement(1.0);
     result
 }
@@ -115,21 +121,44 @@ fn client_metrics() -> &'static ClientMetrics {
             in_flight: Family::default(),
         };
         let mut registry = prometheus_client::registry::Registry::default();
-        registry.register("bench_client_requests", "requests", metrics.requests.clone());
-        registry.register("bench_client_request_duration_seconds", "duration", metrics.duration.clone());
-        registry.register("bench_client_requests_in_flight", "in flight", metrics.in_flight.clone());
+        registry.register(
+            "bench_client_requests",
+            "requests",
+            metrics.requests.clone(),
+        );
+        registry.register(
+            "bench_client_request_duration_seconds",
+            "duration",
+            metrics.duration.clone(),
+        );
+        registry.register(
+            "bench_client_requests_in_flight",
+            "in flight",
+            metrics.in_flight.clone(),
+        );
         metrics
     })
 }
 
 fn prometheus_client_call(x: u64) -> u64 {
     let metrics = client_metrics();
-    let method = MethodLabels { method: Method::Call };
+    let method = MethodLabels {
+        method: Method::Call,
+    };
     metrics.in_flight.get_or_create(&method).inc();
     let start = Instant::now();
     let result = work(x);
-    metrics.duration.get_or_create(&method).observe(start.elapsed().as_secs_f64());
-    metrics.requests.get_or_create(&RequestLabels { method: Method::Call, status: Status::Ok }).inc();
+    metrics
+        .duration
+        .get_or_create(&method)
+        .observe(start.elapsed().as_secs_f64());
+    metrics
+        .requests
+        .get_or_create(&RequestLabels {
+            method: Method::Call,
+            status: Status::Ok,
+        })
+        .inc();
     metrics.in_flight.get_or_create(&method).dec();
     result
 }
@@ -152,24 +181,47 @@ fn per_call(c: &mut Criterion) {
     let mut group = c.benchmark_group("per_call");
     group.bench_function("floor", |b| b.iter(|| floor_call(black_box(3))));
     group.bench_function("vitals", |b| b.iter(|| vitals_call(black_box(3))));
-    group.bench_function("metrics_macros", |b| b.iter(|| metrics_macros_call(black_box(3))));
+    group.bench_function("metrics_macros", |b| {
+        b.iter(|| metrics_macros_call(black_box(3)))
+    });
     group.bench_function("autometrics", |b| b.iter(|| autometrics_call(black_box(3))));
-    group.bench_function("prometheus_client", |b| b.iter(|| prometheus_client_call(black_box(3))));
+    group.bench_function("prometheus_client", |b| {
+        b.iter(|| prometheus_client_call(black_box(3)))
+    });
     group.finish();
 
     // Each contender must have recorded, or its figure means nothing.
     let text = handle.render();
-    for series in ["bench_vitals_requests_total", "bench_raw_requests_total", "function_calls_total"] {
-        assert!(text.contains(series), "`{series}` missing from the exposition");
+    for series in [
+        "bench_vitals_requests_total",
+        "bench_raw_requests_total",
+        "function_calls_total",
+    ] {
+        assert!(
+            text.contains(series),
+            "`{series}` missing from the exposition"
+        );
     }
     assert!(FLOOR_REQUESTS.load(Ordering::Relaxed) > 0);
-    let client = client_metrics().requests.get_or_create(&RequestLabels { method: Method::Call, status: Status::Ok }).get();
+    let client = client_metrics()
+        .requests
+        .get_or_create(&RequestLabels {
+            method: Method::Call,
+            status: Status::Ok,
+        })
+        .get();
     assert!(client > 0);
 }
 
 criterion_group!(benches, per_call);
 
-const CONTENDERS: [&str; 5] = ["floor", "vitals", "metrics_macros", "autometrics", "prometheus_client"];
+const CONTENDERS: [&str; 5] = [
+    "floor",
+    "vitals",
+    "metrics_macros",
+    "autometrics",
+    "prometheus_client",
+];
 
 fn main() {
     benches();
@@ -180,17 +232,28 @@ fn main() {
 /// Prints each contender's median per call and its ratio to the floor and
 /// to vitals, from the estimates criterion has just written.
 fn print_ratios() {
-    let Some(criterion_dir) = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("criterion")))
+    let Some(criterion_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("criterion")))
     else {
         return;
     };
     let median = |name: &str| -> Option<f64> {
-        let json = std::fs::read_to_string(criterion_dir.join("per_call").join(name).join("new/estimates.json")).ok()?;
+        let json = std::fs::read_to_string(
+            criterion_dir
+                .join("per_call")
+                .join(name)
+                .join("new/estimates.json"),
+        )
+        .ok()?;
         let after = &json[json.find("\"median\"")?..];
         let after = &after[after.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
         after[..after.find([',', '}'])?].trim().parse().ok()
     };
-    let medians: Vec<(&str, f64)> = CONTENDERS.iter().filter_map(|name| Some((*name, median(name)?))).collect();
+    let medians: Vec<(&str, f64)> = CONTENDERS
+        .iter()
+        .filter_map(|name| Some((*name, median(name)?)))
+        .collect();
     let (Some(floor), Some(vitals)) = (median("floor"), median("vitals")) else {
         return; // not measured in this run (e.g. `--test` mode or a filter)
     };
@@ -198,6 +261,10 @@ fn print_ratios() {
     println!("| contender | median ns/call | × floor | × vitals |");
     println!("|---|---:|---:|---:|");
     for (name, ns) in medians {
-        println!("| {name} | {ns:.1} | {:.2} | {:.2} |", ns / floor, ns / vitals);
+        println!(
+            "| {name} | {ns:.1} | {:.2} | {:.2} |",
+            ns / floor,
+            ns / vitals
+        );
     }
 }

@@ -24,13 +24,19 @@ async fn get_user(Path(id): Path<u64>) -> StatusCode {
     if id % 13 == 0 {
         tokio::time::sleep(Duration::from_millis(120)).await;
     }
-    if id % 7 == 0 { StatusCode::NOT_FOUND } else { StatusCode::OK }
+    if id % 7 == 0 {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    }
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let requested: SocketAddr = match std::env::args().nth(1) {
-        Some(address) => address.parse().map_err(|error| format!("`{address}` is not a socket address: {error}"))?,
+        Some(address) => address
+            .parse()
+            .map_err(|error| format!("`{address}` is not a socket address: {error}"))?,
         None => SocketAddr::from(([127, 0, 0, 1], 9090)),
     };
 
@@ -46,9 +52,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     vitals::catalogue().register_known_series();
 
     let metrics = handle.clone();
-    let app = Router::new()
-        .route("/users/{id}", get(get_user))
-        .route("/metrics", get(move || std::future::ready(metrics.render())));
+    let app = Router::new().route("/users/{id}", get(get_user)).route(
+        "/metrics",
+        get(move || std::future::ready(metrics.render())),
+    );
 
     let listener = match tokio::net::TcpListener::bind(requested).await {
         Ok(listener) => listener,
@@ -80,7 +87,8 @@ async fn generate_traffic(address: SocketAddr) {
         id += 1;
         if let Ok(mut stream) = tokio::net::TcpStream::connect(address).await {
             use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let request = format!("GET /users/{id} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+            let request =
+                format!("GET /users/{id} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
             let _ = stream.write_all(request.as_bytes()).await;
             let mut response = Vec::new();
             let _ = stream.read_to_end(&mut response).await;
