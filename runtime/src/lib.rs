@@ -38,12 +38,15 @@
 //! - [`catalogue`](mod@catalogue): every metric the program declares, registered at link
 //!   time, for exporters, documentation and dashboards.
 //! - [`testing`]: capture what code records without a global recorder.
+//! - [`health`]: liveness and readiness checks and application states,
+//!   shared by the exporter's probes and gRPC health.
 //!
 //! ## Cargo features
 //! - `http`: status labels from `http::StatusCode` and `http::Response`.
 //! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names).
 
 pub mod catalogue;
+pub mod health;
 mod metric_enum;
 mod recorder_identity;
 pub mod rpc;
