@@ -44,7 +44,9 @@
 //! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names).
 
 pub mod catalogue;
+pub mod jobs;
 mod metric_enum;
+pub mod middleware;
 mod recorder_identity;
 pub mod rpc;
 pub mod status;
