@@ -34,18 +34,25 @@ pub struct JobGuard<K, O> {
 
 impl<K: MetricEnum, O: MetricEnum> JobGuard<K, O> {
     pub(super) fn start(shared: Arc<Shared>, kind: usize) -> Self {
-        let handles = metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-            Some(slot) => {
-                shared.cached(slot, recorder).active.increment(1.0);
-                Handles::Cached(slot)
-            }
-            None => {
-                let gauge = shared.series.register_active(recorder);
-                gauge.increment(1.0);
-                Handles::Direct(gauge)
-            }
-        });
-        Self { shared, kind, start: quanta::Instant::now(), handles: Some(handles), types: PhantomData }
+        let handles =
+            metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
+                Some(slot) => {
+                    shared.cached(slot, recorder).active.increment(1.0);
+                    Handles::Cached(slot)
+                }
+                None => {
+                    let gauge = shared.series.register_active(recorder);
+                    gauge.increment(1.0);
+                    Handles::Direct(gauge)
+                }
+            });
+        Self {
+            shared,
+            kind,
+            start: quanta::Instant::now(),
+            handles: Some(handles),
+            types: PhantomData,
+        }
     }
 
     /// Ends the job with `outcome`.
@@ -56,7 +63,9 @@ impl<K: MetricEnum, O: MetricEnum> JobGuard<K, O> {
 
 impl<K, O> JobGuard<K, O> {
     fn record(&mut self, outcome: usize) {
-        let Some(handles) = self.handles.take() else { return };
+        let Some(handles) = self.handles.take() else {
+            return;
+        };
         let seconds = self.start.elapsed().as_secs_f64();
         let series = &self.shared.series;
         match handles {
@@ -69,7 +78,9 @@ impl<K, O> JobGuard<K, O> {
             }
             Handles::Direct(active) => {
                 metrics::with_recorder(|recorder| {
-                    series.register_total(recorder, self.kind, outcome).increment(1);
+                    series
+                        .register_total(recorder, self.kind, outcome)
+                        .increment(1);
                     series.register_duration(recorder, outcome).record(seconds);
                 });
                 active.decrement(1.0);

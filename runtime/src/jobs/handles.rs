@@ -30,7 +30,12 @@ impl Series {
         recorder.register_gauge(&Key::from_static_name(self.active), &self.metadata())
     }
 
-    pub(super) fn register_total(&self, recorder: &dyn Recorder, kind: usize, outcome: usize) -> Counter {
+    pub(super) fn register_total(
+        &self,
+        recorder: &dyn Recorder,
+        kind: usize,
+        outcome: usize,
+    ) -> Counter {
         let labels = vec![
             Label::from_static_parts("kind", self.kinds[kind]),
             Label::from_static_parts("outcome", self.outcomes[outcome]),
@@ -50,7 +55,9 @@ impl Series {
             totals: (0..self.kinds.len() * outcomes)
                 .map(|index| self.register_total(recorder, index / outcomes, index % outcomes))
                 .collect(),
-            durations: (0..outcomes).map(|outcome| self.register_duration(recorder, outcome)).collect(),
+            durations: (0..outcomes)
+                .map(|outcome| self.register_duration(recorder, outcome))
+                .collect(),
         }
     }
 }

@@ -7,11 +7,15 @@ use super::guard::JobGuard;
 use super::handles::{JobHandles, Series};
 use crate::MetricEnum;
 use crate::catalogue::{LabelValues, MetricKind, Unit};
-use crate::middleware::{ConfigError, Declaration, check_buckets, check_metric_name, leak, leak_slice};
+use crate::middleware::{
+    ConfigError, Declaration, check_buckets, check_metric_name, leak, leak_slice,
+};
 use crate::recorder_identity::{AMBIENT_SLOTS, AmbientSlot};
 
 /// Buckets for jobs that take seconds to an hour.
-const DEFAULT_BUCKETS: &[f64] = &[0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0];
+const DEFAULT_BUCKETS: &[f64] = &[
+    0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
+];
 
 /// The outcome of a job whose guard was dropped without one.
 const CANCELLED: &str = "cancelled";
@@ -35,7 +39,11 @@ pub(super) struct Shared {
 
 impl Shared {
     /// The handles of ambient recorder `slot`, registered on first use.
-    pub(super) fn cached(&self, slot: AmbientSlot, recorder: &dyn metrics::Recorder) -> &JobHandles {
+    pub(super) fn cached(
+        &self,
+        slot: AmbientSlot,
+        recorder: &dyn metrics::Recorder,
+    ) -> &JobHandles {
         self.cache[slot].get_or_init(|| self.series.register_all(recorder))
     }
 
@@ -47,14 +55,21 @@ impl Shared {
 
 impl<K, O> Clone for JobTracker<K, O> {
     fn clone(&self) -> Self {
-        Self { shared: Arc::clone(&self.shared), types: PhantomData }
+        Self {
+            shared: Arc::clone(&self.shared),
+            types: PhantomData,
+        }
     }
 }
 
 impl<K: MetricEnum, O: MetricEnum> JobTracker<K, O> {
     /// Starts configuring a tracker whose series begin with `prefix`.
     pub fn builder(prefix: impl Into<String>) -> JobTrackerBuilder<K, O> {
-        JobTrackerBuilder { prefix: prefix.into(), buckets: DEFAULT_BUCKETS.to_vec(), types: PhantomData }
+        JobTrackerBuilder {
+            prefix: prefix.into(),
+            buckets: DEFAULT_BUCKETS.to_vec(),
+            types: PhantomData,
+        }
     }
 
     /// Starts a job of `kind`: adds one to `{prefix}_active_jobs` and starts its clock.
@@ -104,8 +119,15 @@ impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
             module: module_path!(),
         };
         declare(&series, leak_slice(self.buckets));
-        let shared = Shared { series, cancelled, cache: [OnceLock::new(), OnceLock::new()] };
-        Ok(JobTracker { shared: Arc::new(shared), types: PhantomData })
+        let shared = Shared {
+            series,
+            cancelled,
+            cache: [OnceLock::new(), OnceLock::new()],
+        };
+        Ok(JobTracker {
+            shared: Arc::new(shared),
+            types: PhantomData,
+        })
     }
 }
 
@@ -125,7 +147,10 @@ fn declare(series: &Series, buckets: &'static [f64]) {
         kind: MetricKind::Counter,
         help: "Jobs ended, by kind and outcome.",
         unit: None,
-        labels: vec![("kind", LabelValues::Known(series.kinds)), ("outcome", LabelValues::Known(series.outcomes))],
+        labels: vec![
+            ("kind", LabelValues::Known(series.kinds)),
+            ("outcome", LabelValues::Known(series.outcomes)),
+        ],
         buckets: &[],
     }
     .declare(module);

@@ -29,8 +29,8 @@ mod naming;
 mod table;
 
 pub use self::naming::ConfigError;
-pub(crate) use self::naming::{Declaration, check_buckets, check_metric_name, leak, leak_slice};
 #[cfg(feature = "_middleware")]
 pub(crate) use self::naming::check_label_name;
+pub(crate) use self::naming::{Declaration, check_buckets, check_metric_name, leak, leak_slice};
 #[cfg(feature = "_middleware")]
 pub(crate) use self::table::Table;

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use crate::catalogue::{self, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin, Unit};
+use crate::catalogue::{
+    self, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin, Unit,
+};
 
 /// A layer or tracker configuration that cannot produce valid series.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,17 +31,21 @@ pub(crate) fn check_metric_name(what: &str, name: &str) -> Result<(), ConfigErro
     if valid(name, true) {
         Ok(())
     } else {
-        Err(ConfigError::new(format!("`{what}` is not a valid Prometheus metric name: `{name}`")))
+        Err(ConfigError::new(format!(
+            "`{what}` is not a valid Prometheus metric name: `{name}`"
+        )))
     }
 }
 
-#[cfg(feature = "_middleware")]
 /// Checks a label name against `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`.
+#[cfg_attr(not(feature = "_middleware"), allow(dead_code))] // used by the layers only
 pub(crate) fn check_label_name(what: &str, name: &str) -> Result<(), ConfigError> {
     if valid(name, false) && !name.starts_with("__") {
         Ok(())
     } else {
-        Err(ConfigError::new(format!("`{what}` is not a valid Prometheus label name: `{name}`")))
+        Err(ConfigError::new(format!(
+            "`{what}` is not a valid Prometheus label name: `{name}`"
+        )))
     }
 }
 
@@ -49,7 +55,9 @@ pub(crate) fn check_buckets(what: &str, buckets: &[f64]) -> Result<(), ConfigErr
     if !buckets.is_empty() && increasing && buckets.iter().all(|bound| bound.is_finite()) {
         Ok(())
     } else {
-        Err(ConfigError::new(format!("`{what}` must be finite, strictly increasing and not empty: {buckets:?}")))
+        Err(ConfigError::new(format!(
+            "`{what}` must be finite, strictly increasing and not empty: {buckets:?}"
+        )))
     }
 }
 
@@ -85,9 +93,17 @@ impl Declaration {
     /// and sets its buckets) and pre-creates its known series under the
     /// current recorder.
     pub(crate) fn declare(self, module: &'static str) -> &'static MetricDescriptor {
-        let labels =
-            leak_slice(self.labels.into_iter().map(|(name, values)| LabelDescriptor::new(name, values)).collect());
-        let origin = Origin { module, file: file!(), line: line!() };
+        let labels = leak_slice(
+            self.labels
+                .into_iter()
+                .map(|(name, values)| LabelDescriptor::new(name, values))
+                .collect(),
+        );
+        let origin = Origin {
+            module,
+            file: file!(),
+            line: line!(),
+        };
         let descriptor = catalogue::declare(MetricDescriptor::new(
             self.name,
             self.kind,

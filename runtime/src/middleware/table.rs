@@ -15,12 +15,18 @@ pub(crate) struct Table<E> {
 
 impl<E> Table<E> {
     pub(crate) fn new(capacity: usize) -> Self {
-        Self { slots: (0..capacity).map(|_| OnceLock::new()).collect() }
+        Self {
+            slots: (0..capacity).map(|_| OnceLock::new()).collect(),
+        }
     }
 
     /// The entry `matches` accepts, creating it with `make` if no filled
     /// slot matches; `None` when the table is full.
-    pub(crate) fn find_or_insert(&self, matches: impl Fn(&E) -> bool, make: impl FnOnce() -> E) -> Option<&E> {
+    pub(crate) fn find_or_insert(
+        &self,
+        matches: impl Fn(&E) -> bool,
+        make: impl FnOnce() -> E,
+    ) -> Option<&E> {
         let mut make = Some(make);
         for slot in &self.slots {
             let entry = match slot.get() {
@@ -46,7 +52,10 @@ mod tests {
         let table: Table<&'static str> = Table::new(2);
         assert_eq!(table.find_or_insert(|e| *e == "a", || "a"), Some(&"a"));
         assert_eq!(table.find_or_insert(|e| *e == "b", || "b"), Some(&"b"));
-        assert_eq!(table.find_or_insert(|e| *e == "a", || unreachable!()), Some(&"a"));
+        assert_eq!(
+            table.find_or_insert(|e| *e == "a", || unreachable!()),
+            Some(&"a")
+        );
         assert_eq!(table.find_or_insert(|e| *e == "c", || "c"), None);
     }
 }

@@ -1,0 +1,53 @@
+//! One call in progress: counted exactly once, however it ends.
+
+use std::sync::Arc;
+
+use super::handles::MethodHandles;
+use super::status::{CANCELED, INTERNAL};
+
+/// Counts one call when it ends. Lives in the response future, then in the
+/// response body.
+pub(super) struct CallGuard {
+    /// `None` once the call is counted.
+    handles: Option<Arc<MethodHandles>>,
+    start: quanta::Instant,
+}
+
+impl CallGuard {
+    /// Starts a call: counts it as started and starts the clock.
+    pub(super) fn start(handles: Arc<MethodHandles>) -> Self {
+        if let Some(started) = &handles.started {
+            started.increment(1);
+        }
+        Self {
+            handles: Some(handles),
+            start: quanta::Instant::now(),
+        }
+    }
+
+    /// The call's handles, until it is counted.
+    pub(super) fn handles(&self) -> Option<&Arc<MethodHandles>> {
+        self.handles.as_ref()
+    }
+
+    /// Counts the call as handled with gRPC code `code`.
+    pub(super) fn finish(&mut self, code: usize) {
+        if let Some(handles) = self.handles.take() {
+            handles.finish(code, self.start.elapsed().as_secs_f64());
+        }
+    }
+}
+
+impl Drop for CallGuard {
+    fn drop(&mut self) {
+        // Reached unfinished only when the server dropped the call before
+        // its end (the client cancelled, reset the stream or went away), or
+        // when the handler's panic unwinds through this layer.
+        let code = if std::thread::panicking() {
+            INTERNAL
+        } else {
+            CANCELED
+        };
+        self.finish(code);
+    }
+}
