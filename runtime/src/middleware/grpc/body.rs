@@ -8,6 +8,7 @@ use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 
 use super::frames::FrameCounter;
+use super::future::set_polling;
 use super::guard::CallGuard;
 use super::handles::MethodHandles;
 use super::status::{UNKNOWN, code_in};
@@ -54,7 +55,10 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
         let mut this = self.project();
-        let frame = ready!(this.inner.as_mut().poll_frame(cx));
+        set_polling(this.guard, true);
+        let frame = this.inner.as_mut().poll_frame(cx);
+        set_polling(this.guard, false);
+        let frame = ready!(frame);
         let head_code = this.head_code.unwrap_or(UNKNOWN);
         match &frame {
             Some(Ok(frame)) => {

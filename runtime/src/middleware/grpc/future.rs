@@ -29,7 +29,10 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let result = ready!(this.inner.poll(cx));
+        set_polling(this.guard, true);
+        let result = this.inner.poll(cx);
+        set_polling(this.guard, false);
+        let result = ready!(result);
         let mut guard = this.guard.take();
         Poll::Ready(match result {
             Ok(response) => {
@@ -44,5 +47,11 @@ where
                 Err(error)
             }
         })
+    }
+}
+
+pub(super) fn set_polling(guard: &mut Option<CallGuard>, polling: bool) {
+    if let Some(guard) = guard {
+        guard.polling(polling);
     }
 }

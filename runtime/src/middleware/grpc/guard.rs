@@ -11,6 +11,9 @@ pub(super) struct CallGuard {
     /// `None` once the call is counted.
     handles: Option<Arc<MethodHandles>>,
     start: quanta::Instant,
+    /// Set while the inner future or body is polled: still set at drop
+    /// means a poll panicked and something (a catch-panic layer) caught it.
+    polling: bool,
 }
 
 impl CallGuard {
@@ -22,12 +25,18 @@ impl CallGuard {
         Self {
             handles: Some(handles),
             start: quanta::Instant::now(),
+            polling: false,
         }
     }
 
     /// The call's handles, until it is counted.
     pub(super) fn handles(&self) -> Option<&Arc<MethodHandles>> {
         self.handles.as_ref()
+    }
+
+    /// Marks the start and the end of a poll of the inner future or body.
+    pub(super) fn polling(&mut self, polling: bool) {
+        self.polling = polling;
     }
 
     /// Counts the call as handled with gRPC code `code`.
@@ -42,12 +51,9 @@ impl Drop for CallGuard {
     fn drop(&mut self) {
         // Reached unfinished only when the server dropped the call before
         // its end (the client cancelled, reset the stream or went away), or
-        // when the handler's panic unwinds through this layer.
-        let code = if std::thread::panicking() {
-            INTERNAL
-        } else {
-            CANCELED
-        };
-        self.finish(code);
+        // when a poll panicked: unwinding through this layer, or caught by
+        // `catch_unwind` and dropped afterwards.
+        let panicked = std::thread::panicking() || self.polling;
+        self.finish(if panicked { INTERNAL } else { CANCELED });
     }
 }

@@ -51,7 +51,10 @@ impl<B: Body> Body for ResponseBody<B> {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
         let mut this = self.project();
-        let frame = ready!(this.inner.as_mut().poll_frame(cx));
+        set_polling(this.guard, true);
+        let frame = this.inner.as_mut().poll_frame(cx);
+        set_polling(this.guard, false);
+        let frame = ready!(frame);
         match &frame {
             Some(Ok(frame)) => {
                 if let Some(data) = frame.data_ref() {
@@ -76,6 +79,12 @@ impl<B: Body> Body for ResponseBody<B> {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+fn set_polling(guard: &mut Option<RequestGuard>, polling: bool) {
+    if let Some(guard) = guard {
+        guard.polling(polling);
     }
 }
 

@@ -34,6 +34,9 @@ pub(super) struct RequestGuard {
     handles: Option<Handles>,
     start: quanta::Instant,
     request_bytes: Option<Arc<AtomicU64>>,
+    /// Set while the inner future or body is polled: still set at drop
+    /// means a poll panicked and something (a catch-panic layer) caught it.
+    polling: bool,
 }
 
 impl RequestGuard {
@@ -46,6 +49,7 @@ impl RequestGuard {
             handles: Some(Handles::Cached(handles)),
             start: quanta::Instant::now(),
             request_bytes,
+            polling: false,
         }
     }
 
@@ -64,12 +68,18 @@ impl RequestGuard {
             }),
             start: quanta::Instant::now(),
             request_bytes,
+            polling: false,
         }
     }
 
     /// The request body byte count to update, when body sizes are recorded.
     pub(super) fn request_bytes(&self) -> Option<Arc<AtomicU64>> {
         self.request_bytes.clone()
+    }
+
+    /// Marks the start and the end of a poll of the inner future or body.
+    pub(super) fn polling(&mut self, polling: bool) {
+        self.polling = polling;
     }
 
     /// Counts the request under `status` and takes it off the active gauge.
@@ -107,9 +117,11 @@ impl RequestGuard {
 
 impl Drop for RequestGuard {
     fn drop(&mut self) {
-        // Reached unfinished only when the response future was dropped
-        // (client gone, timeout) or unwound by a panic.
-        let status = if std::thread::panicking() {
+        // Reached unfinished only when the response future or body was
+        // dropped (client gone, timeout) or a poll of it panicked: unwinding
+        // through it, or caught by `catch_unwind` and dropped afterwards.
+        let panicked = std::thread::panicking() || self.polling;
+        let status = if panicked {
             PANICKED_STATUS
         } else {
             CLIENT_CLOSED_STATUS
