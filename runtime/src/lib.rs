@@ -47,7 +47,9 @@
 
 pub mod catalogue;
 pub mod health;
+pub mod jobs;
 mod metric_enum;
+pub mod middleware;
 mod recorder_identity;
 pub mod rpc;
 pub mod status;

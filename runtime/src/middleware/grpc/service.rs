@@ -1,0 +1,68 @@
+//! The service: finds the method, starts the call, wraps both bodies.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use super::body::{RequestBody, ResponseBody};
+use super::future::ResponseFuture;
+use super::guard::CallGuard;
+use super::layer::State;
+
+/// A service recording gRPC server metrics; from [`GrpcMetricsLayer`](super::GrpcMetricsLayer).
+#[derive(Clone)]
+pub struct GrpcMetrics<S> {
+    inner: S,
+    state: Arc<State>,
+}
+
+impl<S> GrpcMetrics<S> {
+    pub(super) fn new(inner: S, state: Arc<State>) -> Self {
+        Self { inner, state }
+    }
+
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for GrpcMetrics<S>
+where
+    S: tower::Service<http::Request<RequestBody<ReqBody>>, Response = http::Response<ResBody>>,
+    ResBody: http_body::Body,
+{
+    type Response = http::Response<ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
+        let handles = self.state.resolve(request.uri().path());
+        let request = request.map(|body| RequestBody::new(body, Some(Arc::clone(&handles))));
+        ResponseFuture {
+            inner: self.inner.call(request),
+            guard: Some(CallGuard::start(handles)),
+        }
+    }
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for GrpcMetrics<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GrpcMetrics")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,55 @@
+//! The response future: hands the guard to the response body.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use pin_project_lite::pin_project;
+
+use super::body::ResponseBody;
+use super::guard::{PANICKED_STATUS, RequestGuard};
+
+pin_project! {
+    /// Response future of [`HttpMetrics`](super::HttpMetrics).
+    pub struct ResponseFuture<F> {
+        #[pin]
+        pub(super) inner: F,
+        pub(super) guard: Option<RequestGuard>,
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<http::Response<B>, E>>,
+    B: http_body::Body,
+{
+    type Output = Result<http::Response<ResponseBody<B>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        set_polling(this.guard, true);
+        let result = this.inner.poll(cx);
+        set_polling(this.guard, false);
+        let result = ready!(result);
+        let mut guard = this.guard.take();
+        Poll::Ready(match result {
+            Ok(response) => {
+                let status = crate::status::http_status_label(response.status());
+                Ok(response.map(|body| ResponseBody::new(body, guard, status)))
+            }
+            Err(error) => {
+                // The server turns a service error into a failed response.
+                if let Some(guard) = &mut guard {
+                    guard.finish(PANICKED_STATUS, 0);
+                }
+                Err(error)
+            }
+        })
+    }
+}
+
+fn set_polling(guard: &mut Option<RequestGuard>, polling: bool) {
+    if let Some(guard) = guard {
+        guard.polling(polling);
+    }
+}

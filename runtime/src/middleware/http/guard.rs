@@ -1,0 +1,131 @@
+//! One request in progress: counted exactly once, however it ends.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use metrics::Gauge;
+
+use super::config::Config;
+use super::handles::{Labels, MethodHandles};
+
+/// Status of a request whose response future or body was dropped before the
+/// end of the body: the client went away. 499 is nginx's "client closed
+/// request", the value access logs and dashboards already use.
+pub const CLIENT_CLOSED_STATUS: &str = "499";
+
+/// Status of a request whose handler panicked while this layer was polling
+/// it: what a catch-panic layer answers.
+pub const PANICKED_STATUS: &str = "500";
+
+enum Handles {
+    Cached(Arc<MethodHandles>),
+    /// Resolved through the current recorder when the request ends; the
+    /// gauge is kept so it returns exactly to where it was.
+    Direct {
+        config: &'static Config,
+        labels: Labels,
+        active: Gauge,
+    },
+}
+
+/// Counts one request when it ends. Lives in the response future, then in
+/// the response body.
+pub(super) struct RequestGuard {
+    handles: Option<Handles>,
+    start: quanta::Instant,
+    request_bytes: Option<Arc<AtomicU64>>,
+    /// Set while the inner future or body is polled: still set at drop
+    /// means a poll panicked and something (a catch-panic layer) caught it.
+    polling: bool,
+}
+
+impl RequestGuard {
+    pub(super) fn cached(
+        handles: Arc<MethodHandles>,
+        request_bytes: Option<Arc<AtomicU64>>,
+    ) -> Self {
+        handles.active.increment(1.0);
+        Self {
+            handles: Some(Handles::Cached(handles)),
+            start: quanta::Instant::now(),
+            request_bytes,
+            polling: false,
+        }
+    }
+
+    pub(super) fn direct(
+        config: &'static Config,
+        labels: Labels,
+        request_bytes: Option<Arc<AtomicU64>>,
+    ) -> Self {
+        let active = metrics::with_recorder(|recorder| labels.register_active(config, recorder));
+        active.increment(1.0);
+        Self {
+            handles: Some(Handles::Direct {
+                config,
+                labels,
+                active,
+            }),
+            start: quanta::Instant::now(),
+            request_bytes,
+            polling: false,
+        }
+    }
+
+    /// The request body byte count to update, when body sizes are recorded.
+    pub(super) fn request_bytes(&self) -> Option<Arc<AtomicU64>> {
+        self.request_bytes.clone()
+    }
+
+    /// Marks the start and the end of a poll of the inner future or body.
+    pub(super) fn polling(&mut self, polling: bool) {
+        self.polling = polling;
+    }
+
+    /// Counts the request under `status` and takes it off the active gauge.
+    pub(super) fn finish(&mut self, status: &'static str, response_bytes: u64) {
+        let Some(handles) = self.handles.take() else {
+            return;
+        };
+        let seconds = self.start.elapsed().as_secs_f64();
+        let request_bytes = self
+            .request_bytes
+            .as_ref()
+            .map(|bytes| bytes.load(Ordering::Relaxed));
+        match handles {
+            Handles::Cached(handles) => {
+                handles.record(status, seconds, request_bytes, response_bytes);
+                handles.active.decrement(1.0);
+            }
+            Handles::Direct {
+                config,
+                labels,
+                active,
+            } => {
+                metrics::with_recorder(|recorder| {
+                    labels.register_status(config, recorder, status).record(
+                        seconds,
+                        request_bytes,
+                        response_bytes,
+                    );
+                });
+                active.decrement(1.0);
+            }
+        }
+    }
+}
+
+impl Drop for RequestGuard {
+    fn drop(&mut self) {
+        // Reached unfinished only when the response future or body was
+        // dropped (client gone, timeout) or a poll of it panicked: unwinding
+        // through it, or caught by `catch_unwind` and dropped afterwards.
+        let panicked = std::thread::panicking() || self.polling;
+        let status = if panicked {
+            PANICKED_STATUS
+        } else {
+            CLIENT_CLOSED_STATUS
+        };
+        self.finish(status, 0);
+    }
+}

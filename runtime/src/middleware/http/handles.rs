@@ -1,0 +1,232 @@
+//! Handles per label combination, cached per ambient recorder.
+//!
+//! Routes are found by comparing the matched route template with the cached
+//! ones, methods by index, statuses by pointer (every status label is a
+//! slice of one static table), so a request for a route seen before takes
+//! no lock, hashes nothing and allocates nothing.
+
+use std::sync::{Arc, OnceLock};
+
+use metrics::{Counter, Gauge, Histogram, Key, Label, Recorder};
+
+use super::config::{Config, METHOD_LABELS};
+use crate::middleware::Table;
+use crate::recorder_identity::{self, AmbientSlot};
+
+/// Distinct statuses cached per route and method; later ones are resolved
+/// per request.
+const STATUSES_PER_METHOD: usize = 24;
+
+/// The index of `method` in [`METHOD_LABELS`].
+pub(super) fn method_index(method: &http::Method) -> usize {
+    const STANDARD: [http::Method; 9] = [
+        http::Method::GET,
+        http::Method::HEAD,
+        http::Method::POST,
+        http::Method::PUT,
+        http::Method::DELETE,
+        http::Method::CONNECT,
+        http::Method::OPTIONS,
+        http::Method::TRACE,
+        http::Method::PATCH,
+    ];
+    STANDARD
+        .iter()
+        .position(|standard| standard == method)
+        .unwrap_or(STANDARD.len())
+}
+
+/// The route and method labels of a request.
+#[derive(Clone)]
+pub(super) struct Labels {
+    pub(super) route: Arc<str>,
+    pub(super) method: &'static str,
+}
+
+impl Labels {
+    fn base(&self, config: &Config) -> Vec<Label> {
+        vec![
+            Label::from_static_parts(config.method_label, self.method),
+            Label::new(config.route_label, self.route.to_string()),
+        ]
+    }
+
+    pub(super) fn register_active(&self, config: &Config, recorder: &dyn Recorder) -> Gauge {
+        recorder.register_gauge(
+            &Key::from_parts(config.active, self.base(config)),
+            &config.metadata(),
+        )
+    }
+
+    pub(super) fn register_status(
+        &self,
+        config: &Config,
+        recorder: &dyn Recorder,
+        status: &'static str,
+    ) -> StatusHandles {
+        let mut labels = self.base(config);
+        labels.push(Label::from_static_parts(config.status_label, status));
+        let metadata = config.metadata();
+        let histogram = |name: &'static str| {
+            recorder.register_histogram(&Key::from_parts(name, labels.clone()), &metadata)
+        };
+        StatusHandles {
+            status,
+            requests: recorder
+                .register_counter(&Key::from_parts(config.requests, labels.clone()), &metadata),
+            duration: histogram(config.duration),
+            request_size: config.request_size.map(histogram),
+            response_size: config.response_size.map(histogram),
+        }
+    }
+}
+
+/// The handles of one (route, method, status).
+pub(super) struct StatusHandles {
+    status: &'static str,
+    requests: Counter,
+    duration: Histogram,
+    request_size: Option<Histogram>,
+    response_size: Option<Histogram>,
+}
+
+impl StatusHandles {
+    pub(super) fn record(&self, seconds: f64, request_bytes: Option<u64>, response_bytes: u64) {
+        self.requests.increment(1);
+        self.duration.record(seconds);
+        if let (Some(histogram), Some(bytes)) = (&self.request_size, request_bytes) {
+            histogram.record(bytes as f64);
+        }
+        if let Some(histogram) = &self.response_size {
+            histogram.record(response_bytes as f64);
+        }
+    }
+}
+
+/// The handles of one (route, method) under one ambient recorder.
+pub(super) struct MethodHandles {
+    config: &'static Config,
+    slot: AmbientSlot,
+    labels: Labels,
+    pub(super) active: Gauge,
+    statuses: Table<StatusHandles>,
+}
+
+impl MethodHandles {
+    /// Records one finished request under `status`.
+    pub(super) fn record(
+        &self,
+        status: &'static str,
+        seconds: f64,
+        request_bytes: Option<u64>,
+        response_bytes: u64,
+    ) {
+        let register = || {
+            recorder_identity::with_ambient(self.slot, |recorder| {
+                self.labels.register_status(self.config, recorder, status)
+            })
+        };
+        // Pointer equality: every status label is a slice of one static table.
+        match self
+            .statuses
+            .find_or_insert(|entry| std::ptr::eq(entry.status, status), &register)
+        {
+            Some(handles) => handles.record(seconds, request_bytes, response_bytes),
+            None => register().record(seconds, request_bytes, response_bytes),
+        }
+    }
+}
+
+/// One route template and its handles per method.
+struct RouteEntry {
+    route: Arc<str>,
+    excluded: bool,
+    methods: [OnceLock<Arc<MethodHandles>>; METHOD_LABELS.len()],
+}
+
+impl RouteEntry {
+    fn new(route: &str, excluded: bool) -> Self {
+        Self {
+            route: Arc::from(route),
+            excluded,
+            methods: std::array::from_fn(|_| OnceLock::new()),
+        }
+    }
+}
+
+/// What a request is recorded with.
+pub(super) enum Resolved {
+    /// The route is excluded: record nothing.
+    Excluded,
+    /// Cached handles of the ambient recorder.
+    Cached(Arc<MethodHandles>),
+    /// No cached handles (another recorder, or the route cache is full).
+    Direct(Labels),
+}
+
+/// Every route seen under one ambient recorder.
+pub(super) struct RouteCache {
+    routes: Table<RouteEntry>,
+    unmatched: RouteEntry,
+}
+
+impl RouteCache {
+    pub(super) fn new(config: &Config) -> Self {
+        Self {
+            routes: Table::new(config.max_routes),
+            unmatched: RouteEntry::new(config.unmatched_route, false),
+        }
+    }
+
+    pub(super) fn resolve(
+        &self,
+        config: &'static Config,
+        slot: AmbientSlot,
+        recorder: &dyn Recorder,
+        route: Option<&str>,
+        method: usize,
+    ) -> Resolved {
+        let entry = match route {
+            None => &self.unmatched,
+            Some(route) => {
+                let found = self.routes.find_or_insert(
+                    |entry| &*entry.route == route,
+                    || RouteEntry::new(route, config.is_excluded(route)),
+                );
+                match found {
+                    Some(entry) => entry,
+                    None => return resolve_uncached(config, route, method),
+                }
+            }
+        };
+        if entry.excluded {
+            return Resolved::Excluded;
+        }
+        let handles = entry.methods[method].get_or_init(|| {
+            let labels = Labels {
+                route: Arc::clone(&entry.route),
+                method: METHOD_LABELS[method],
+            };
+            Arc::new(MethodHandles {
+                config,
+                slot,
+                active: labels.register_active(config, recorder),
+                labels,
+                statuses: Table::new(STATUSES_PER_METHOD),
+            })
+        });
+        Resolved::Cached(Arc::clone(handles))
+    }
+}
+
+/// Resolves a request without the cache.
+pub(super) fn resolve_uncached(config: &Config, route: &str, method: usize) -> Resolved {
+    if config.is_excluded(route) {
+        Resolved::Excluded
+    } else {
+        Resolved::Direct(Labels {
+            route: Arc::from(route),
+            method: METHOD_LABELS[method],
+        })
+    }
+}

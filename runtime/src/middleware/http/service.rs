@@ -1,0 +1,72 @@
+//! The service: resolves a request's handles and wraps its future.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use super::body::RequestBody;
+use super::future::ResponseFuture;
+use super::layer::State;
+
+/// A service recording HTTP server metrics; from [`HttpMetricsLayer`](super::HttpMetricsLayer).
+#[derive(Clone)]
+pub struct HttpMetrics<S> {
+    inner: S,
+    state: Arc<State>,
+}
+
+impl<S> HttpMetrics<S> {
+    pub(super) fn new(inner: S, state: Arc<State>) -> Self {
+        Self { inner, state }
+    }
+
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for HttpMetrics<S>
+where
+    S: tower::Service<http::Request<RequestBody<ReqBody>>, Response = http::Response<ResBody>>,
+    ResBody: http_body::Body,
+{
+    type Response = http::Response<super::ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
+        let route = request
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map(|matched| matched.as_str());
+        let guard = self.state.start(route, request.method());
+        let bytes = guard.as_ref().and_then(|guard| guard.request_bytes());
+        let request = request.map(|body| RequestBody::new(body, bytes));
+        ResponseFuture {
+            inner: self.inner.call(request),
+            guard,
+        }
+    }
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for HttpMetrics<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpMetrics")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}

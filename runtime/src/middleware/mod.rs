@@ -1,0 +1,36 @@
+//! Tower layers that instrument whole servers: one layer per server gives
+//! the series operators expect.
+//!
+//! - [`http::HttpMetricsLayer`] (feature `axum`): requests, duration and
+//!   in-flight requests by method, route template and status, for an axum
+//!   `Router`.
+//! - [`grpc::GrpcMetricsLayer`] (feature `tonic`): go-grpc-middleware's
+//!   `grpc_server_*` series for a tonic server, so Grafana dashboards and
+//!   alerts written for Go services work unchanged.
+//!
+//! Both record at the end of the response body (the end of the stream for
+//! gRPC), count a request the client abandons or a handler that panics
+//! exactly once, and cache their metric handles per label combination, so
+//! after warm-up a request allocates no labels, formats no strings and
+//! hashes nothing.
+//!
+//! Names are chosen at run time, so each layer adds its metrics to the
+//! [catalogue](crate::catalogue) once, when it is built: the exporter then
+//! describes them and sets their buckets. Build layers after installing the
+//! recorder (or call `vitals::catalogue().register_known_series()` after
+//! installing it) so the zero-valued series exist from the first scrape.
+
+#[cfg(feature = "tonic")]
+pub mod grpc;
+#[cfg(feature = "axum")]
+pub mod http;
+mod naming;
+#[cfg(feature = "_middleware")]
+mod table;
+
+pub use self::naming::ConfigError;
+#[cfg(feature = "_middleware")]
+pub(crate) use self::naming::check_label_name;
+pub(crate) use self::naming::{Declaration, check_buckets, check_metric_name, leak, leak_slice};
+#[cfg(feature = "_middleware")]
+pub(crate) use self::table::Table;

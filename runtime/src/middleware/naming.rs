@@ -1,0 +1,136 @@
+//! Run-time metric names: validation, leaking once per layer, declaring.
+
+use std::fmt;
+
+use crate::catalogue::{
+    self, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin, Unit,
+};
+
+/// A layer or tracker configuration that cannot produce valid series.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(message: String) -> Self {
+        Self { message }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Checks a metric name (or prefix) against `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+pub(crate) fn check_metric_name(what: &str, name: &str) -> Result<(), ConfigError> {
+    if valid(name, true) {
+        Ok(())
+    } else {
+        Err(ConfigError::new(format!(
+            "`{what}` is not a valid Prometheus metric name: `{name}`"
+        )))
+    }
+}
+
+/// Checks a label name against `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`.
+#[cfg_attr(not(feature = "_middleware"), allow(dead_code))] // used by the layers only
+pub(crate) fn check_label_name(what: &str, name: &str) -> Result<(), ConfigError> {
+    if valid(name, false) && !name.starts_with("__") {
+        Ok(())
+    } else {
+        Err(ConfigError::new(format!(
+            "`{what}` is not a valid Prometheus label name: `{name}`"
+        )))
+    }
+}
+
+/// Checks histogram buckets: finite and strictly increasing.
+pub(crate) fn check_buckets(what: &str, buckets: &[f64]) -> Result<(), ConfigError> {
+    let increasing = buckets.windows(2).all(|pair| pair[0] < pair[1]);
+    if !buckets.is_empty() && increasing && buckets.iter().all(|bound| bound.is_finite()) {
+        Ok(())
+    } else {
+        Err(ConfigError::new(format!(
+            "`{what}` must be finite, strictly increasing and not empty: {buckets:?}"
+        )))
+    }
+}
+
+fn valid(name: &str, colon: bool) -> bool {
+    let mut chars = name.chars();
+    let head_ok = |c: char| c.is_ascii_alphabetic() || c == '_' || (colon && c == ':');
+    chars.next().is_some_and(head_ok) && chars.all(|c| head_ok(c) || c.is_ascii_digit())
+}
+
+/// Gives a run-time string the `'static` lifetime label keys need. Called
+/// once per layer construction, never per request.
+pub(crate) fn leak(text: impl Into<String>) -> &'static str {
+    Box::leak(text.into().into_boxed_str())
+}
+
+/// Gives a run-time list the `'static` lifetime descriptors need.
+pub(crate) fn leak_slice<T>(items: Vec<T>) -> &'static [T] {
+    Box::leak(items.into_boxed_slice())
+}
+
+/// What one run-time metric declaration says.
+pub(crate) struct Declaration {
+    pub(crate) name: &'static str,
+    pub(crate) kind: MetricKind,
+    pub(crate) help: &'static str,
+    pub(crate) unit: Option<Unit>,
+    pub(crate) labels: Vec<(&'static str, LabelValues)>,
+    pub(crate) buckets: &'static [f64],
+}
+
+impl Declaration {
+    /// Adds the declaration to the catalogue (so the exporter describes it
+    /// and sets its buckets) and pre-creates its known series under the
+    /// current recorder.
+    pub(crate) fn declare(self, module: &'static str) -> &'static MetricDescriptor {
+        let labels = leak_slice(
+            self.labels
+                .into_iter()
+                .map(|(name, values)| LabelDescriptor::new(name, values))
+                .collect(),
+        );
+        let origin = Origin {
+            module,
+            file: file!(),
+            line: line!(),
+        };
+        let descriptor = catalogue::declare(MetricDescriptor::new(
+            self.name,
+            self.kind,
+            self.help,
+            self.unit,
+            labels,
+            self.buckets,
+            origin,
+        ));
+        descriptor.register_known_series();
+        descriptor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_prometheus_grammar() {
+        assert!(check_metric_name("prefix", "server_client_api:http").is_ok());
+        assert!(check_metric_name("prefix", "9lives").is_err());
+        assert!(check_label_name("route_label", "endpoint").is_ok());
+        assert!(check_label_name("route_label", "end-point").is_err());
+        assert!(check_label_name("route_label", "__name").is_err());
+        assert!(check_buckets("buckets", &[1.0, 2.0]).is_ok());
+        assert!(check_buckets("buckets", &[2.0, 1.0]).is_err());
+        assert!(check_buckets("buckets", &[]).is_err());
+    }
+}
