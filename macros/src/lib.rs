@@ -9,11 +9,14 @@
 
 mod attr;
 mod ctxt;
+mod metric_enum;
+mod metric_group;
 mod names;
 mod rpc;
 mod symbol;
 
 use proc_macro::TokenStream;
+use quote::ToTokens;
 
 /// Records a request counter, a duration histogram and an in-flight gauge
 /// for every call of a fn, a method, or every method of an `impl` block.
@@ -135,4 +138,33 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     rpc::instrument_rpc(args.into(), item.into()).into()
+}
+
+/// METRIC_ENUM_DOCS
+#[proc_macro_attribute]
+pub fn metric_enum(args: TokenStream, item: TokenStream) -> TokenStream {
+    metric_enum::metric_enum(args.into(), item.into()).into()
+}
+
+/// METRIC_GROUP_DOCS
+#[proc_macro_attribute]
+pub fn metric_group(args: TokenStream, item: TokenStream) -> TokenStream {
+    metric_group::metric_group(args.into(), item.into()).into()
+}
+
+/// The tokens an item error points at: its name where it has one.
+pub(crate) fn item_head(item: &syn::Item) -> proc_macro2::TokenStream {
+    match item {
+        syn::Item::Struct(item) => item.ident.to_token_stream(),
+        syn::Item::Enum(item) => item.ident.to_token_stream(),
+        syn::Item::Union(item) => item.ident.to_token_stream(),
+        syn::Item::Const(item) => item.ident.to_token_stream(),
+        syn::Item::Static(item) => item.ident.to_token_stream(),
+        syn::Item::Type(item) => item.ident.to_token_stream(),
+        syn::Item::Mod(item) => item.ident.to_token_stream(),
+        syn::Item::Fn(item) => item.sig.ident.to_token_stream(),
+        syn::Item::Trait(item) => item.ident.to_token_stream(),
+        syn::Item::Use(item) => item.use_token.to_token_stream(),
+        other => other.to_token_stream(),
+    }
 }
