@@ -119,6 +119,7 @@ pub(crate) fn check_field(cx: &Ctxt, prefix: Option<&str>, field: &syn::Field, a
             .map(|(_, variant)| *variant),
     };
 
+    let mut invalid_buckets = false;
     let buckets = match args.buckets.get() {
         Some(buckets) => {
             if kind != Kind::Histogram {
@@ -128,15 +129,28 @@ pub(crate) fn check_field(cx: &Ctxt, prefix: Option<&str>, field: &syn::Field, a
                 );
             } else if let Some((span, problem)) = names::buckets_problem(&buckets.bounds, buckets.span) {
                 cx.error_at(span, problem);
+                // Keep expanding with bounds that can be written as literals.
+                invalid_buckets = true;
             }
-            buckets.bounds.iter().map(|(bound, _)| *bound).collect()
+            if invalid_buckets {
+                DEFAULT_DURATION_BUCKETS.to_vec()
+            } else {
+                buckets.bounds.iter().map(|(bound, _)| *bound).collect()
+            }
         }
         None if kind == Kind::Histogram => DEFAULT_DURATION_BUCKETS.to_vec(),
         None => Vec::new(),
     };
 
-    let labels = args.labels.get().cloned().unwrap_or_default();
+    let mut labels = args.labels.get().cloned().unwrap_or_default();
     check_labels(cx, &labels);
+    // A duplicate is reported once, here, not again as a duplicate parameter.
+    let mut seen: Vec<syn::Ident> = Vec::new();
+    labels.retain(|label| {
+        let fresh = !seen.contains(&label.name);
+        seen.push(label.name.clone());
+        fresh
+    });
     let bounded = labels.iter().filter(|label| matches!(label.ty, LabelType::Bounded)).count();
     if bounded > MAX_BOUNDED_LABELS {
         cx.error_spanned_by(
