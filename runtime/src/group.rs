@@ -1,4 +1,17 @@
-//! The runtime half of `#[metric_group]`: one [`Family`] per metric field.
+//! The runtime half of [`#[metric_group]`](macro@crate::metric_group): one
+//! [`Family`] per metric field.
+//!
+//! ```
+//! #[vitals::metric_group(prefix = "shop")]
+//! struct ShopMetrics {
+//!     /// Orders placed.
+//!     orders_total: Counter,
+//! }
+//!
+//! static METRICS: ShopMetrics = ShopMetrics::new();
+//! let recorded = vitals::testing::capture(|| METRICS.orders_total().increment(2));
+//! assert_eq!(recorded.counter("shop_orders_total", &[]), Some(2));
+//! ```
 //!
 //! A family knows its [`MetricDescriptor`] (name, labels and the values
 //! each `#[metric_enum]` label can take) and caches one handle per label
@@ -91,6 +104,12 @@ pub type HistogramFamily = Family<HistogramKind>;
 /// Which handle a combination of bounded values and enum values maps to.
 type BoundedKey = (usize, [u32; MAX_BOUNDED_LABELS]);
 
+/// Handles by enum combination, filled on first use of each.
+type EnumTable<H> = OnceLock<Box<[OnceLock<H>]>>;
+
+/// Handles by enum combination and bounded value ids.
+type BoundedTable<H> = OnceLock<RwLock<HashMap<BoundedKey, H>>>;
+
 /// One metric of a group, with its cached handles. Generated code creates
 /// it; applications call the group's methods.
 pub struct Family<K: Kind> {
@@ -98,9 +117,9 @@ pub struct Family<K: Kind> {
     /// One per `&str` label, in label order.
     bounded: &'static [BoundedLabel],
     /// Handles by enum combination, for metrics without bounded labels.
-    by_enum: [OnceLock<Box<[OnceLock<K::Handle>]>>; AMBIENT_SLOTS],
+    by_enum: [EnumTable<K::Handle>; AMBIENT_SLOTS],
     /// Handles by enum combination and bounded value ids.
-    by_bounded: [OnceLock<RwLock<HashMap<BoundedKey, K::Handle>>>; AMBIENT_SLOTS],
+    by_bounded: [BoundedTable<K::Handle>; AMBIENT_SLOTS],
     kind: PhantomData<K>,
 }
 

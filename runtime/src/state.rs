@@ -12,7 +12,7 @@
 //!   discriminant; `coordinator_state 3`. The cheapest, and what dashboards
 //!   built for a numeric state code expect.
 //!
-//! Either way every series is declared in the [catalogue](crate::catalogue),
+//! Either way every series is declared in the [catalogue](mod@crate::catalogue),
 //! so an exporter shows every variant at 0 before the first
 //! [`set_current`](StateMetric::set_current).
 //!

@@ -40,7 +40,7 @@ impl GroupArgs {
 #[derive(Clone)]
 pub(crate) enum LabelType {
     /// A `#[metric_enum]` type.
-    Enum(syn::Type),
+    Enum(Box<syn::Type>),
     /// `&str`: a bounded string.
     Bounded,
 }
@@ -57,7 +57,7 @@ impl Parse for LabelDecl {
         let name: syn::Ident = input.parse()?;
         input.parse::<Token![:]>()?;
         let written: syn::Type = input.parse()?;
-        let ty = if is_str_reference(&written) { LabelType::Bounded } else { LabelType::Enum(written) };
+        let ty = if is_str_reference(&written) { LabelType::Bounded } else { LabelType::Enum(Box::new(written)) };
         Ok(LabelDecl { name, ty })
     }
 }
