@@ -2,8 +2,47 @@
 //! series present at zero from the catalogue, asserted on rendered
 //! Prometheus text; and handles that follow the current recorder.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusRecorder};
-use vitals::{metric_enum, metric_group};
+use vitals::{StateMetric, metric_enum, metric_group};
+
+/// Counts this thread's allocations, for the hot-path test.
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards to the system allocator; only counts.
+#[allow(unsafe_code)] // a test allocator: implementing `GlobalAlloc` requires `unsafe`
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+fn allocations() -> u64 {
+    ALLOCATIONS.with(Cell::get)
+}
+
+/// A state gauge, for the hot-path test.
+#[metric_enum(state = "hot_path_phase")]
+#[derive(Clone, Copy, Debug)]
+enum Phase {
+    Recovery,
+    Serving,
+}
 
 /// What a job does.
 #[metric_enum]
@@ -256,4 +295,33 @@ fn handles_follow_the_current_recorder() {
         global.snapshot().counter("coordinator_jobs_total", &[("kind", "execute"), ("outcome", "failed")]),
         Some(3)
     );
+
+    // Under the global recorder, after the first record of each series,
+    // enum-labelled records and state changes allocate nothing (the
+    // capturing recorder's handles are plain atomics).
+    let outcomes = [Outcome::Completed, Outcome::Failed, Outcome::Cancelled];
+    let record = |round: usize| {
+        let outcome = outcomes[round % 3];
+        LATE.jobs_total(JobKind::Prove, outcome).increment(1);
+        LATE.active_jobs().increment(1.0);
+        LATE.job_duration_seconds(outcome).record(0.5);
+        if round % 2 == 0 { Phase::Recovery.set_current() } else { Phase::Serving.set_current() }
+    };
+    for round in 0..6 {
+        record(round);
+    }
+    const ROUNDS: usize = 10_000;
+    let before = allocations();
+    for round in 0..ROUNDS {
+        record(round);
+    }
+    let allocated = allocations() - before;
+    assert_eq!(allocated, 0, "{allocated} allocations in {ROUNDS} rounds of records");
+    let recorded = global.snapshot();
+    assert_eq!(
+        recorded.counter("coordinator_jobs_total", &[("kind", "prove"), ("outcome", "failed")]),
+        Some((ROUNDS as u64 + 6) / 3)
+    );
+    assert_eq!(recorded.gauge("hot_path_phase", &[("hot_path_phase", "serving")]), Some(1.0));
+    assert_eq!(recorded.gauge("hot_path_phase", &[("hot_path_phase", "recovery")]), Some(0.0));
 }
