@@ -29,9 +29,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-use metrics::{Key, Label, SharedString};
+use metrics::{Counter, Key, Label, SharedString};
 
 use crate::catalogue::{CATALOGUE, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin};
+use crate::recorder_identity::{self, AMBIENT_SLOTS};
 
 /// The value every label value beyond a metric's limit is folded into.
 pub const OVERFLOW: &str = "__overflow__";
@@ -104,12 +105,14 @@ pub struct BoundedLabel {
     metric: &'static str,
     limit: usize,
     seen: OnceLock<RwLock<Seen>>,
+    /// The overflow counter, cached for the ambient recorders only.
+    overflow_counters: [OnceLock<Counter>; AMBIENT_SLOTS],
 }
 
 impl BoundedLabel {
     /// A bounded label of metric `metric` keeping at most `limit` distinct values.
     pub const fn new(metric: &'static str, limit: usize) -> Self {
-        Self { metric, limit, seen: OnceLock::new() }
+        Self { metric, limit, seen: OnceLock::new(), overflow_counters: [OnceLock::new(), OnceLock::new()] }
     }
 
     /// The metric this label belongs to.
@@ -163,10 +166,17 @@ impl BoundedLabel {
     }
 
     fn overflow(&self) -> BoundedValue {
+        metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
+            Some(slot) => self.overflow_counters[slot].get_or_init(|| self.register_overflow(recorder)).increment(1),
+            None => self.register_overflow(recorder).increment(1),
+        });
+        BoundedValue { id: BoundedValue::OVERFLOW_ID, value: SharedString::const_str(OVERFLOW) }
+    }
+
+    fn register_overflow(&self, recorder: &dyn metrics::Recorder) -> Counter {
         let key = Key::from_parts(OVERFLOW_METRIC, vec![Label::from_static_parts("metric", self.metric)]);
         let metadata = metrics::Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
-        metrics::with_recorder(|recorder| recorder.register_counter(&key, &metadata).increment(1));
-        BoundedValue { id: BoundedValue::OVERFLOW_ID, value: SharedString::const_str(OVERFLOW) }
+        recorder.register_counter(&key, &metadata)
     }
 
     fn seen(&self) -> &RwLock<Seen> {

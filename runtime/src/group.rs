@@ -35,7 +35,7 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::{OnceLock, PoisonError, RwLock};
 
-use metrics::{Key, Label, Metadata, Recorder};
+use metrics::{Key, Label, Metadata, Recorder, SharedString};
 
 pub use metrics::{Counter, Gauge, Histogram};
 
@@ -165,19 +165,15 @@ impl<K: Kind> Family<K> {
 
     fn bounded_handle(&self, recorder: &dyn Recorder, slot: Option<usize>, args: &[LabelArg<'_>]) -> K::Handle {
         let mut ids = [0u32; MAX_BOUNDED_LABELS];
-        let mut values = Vec::new();
-        let mut next = 0;
-        for arg in args {
-            if let LabelArg::Str(text) = arg {
-                if let Some(label) = self.bounded.get(next) {
-                    let value = label.get(text);
-                    if let Some(id) = ids.get_mut(next) {
-                        *id = value.id();
-                    }
-                    values.push(value.shared());
-                }
-                next += 1;
-            }
+        let mut values: [Option<SharedString>; MAX_BOUNDED_LABELS] = [const { None }; MAX_BOUNDED_LABELS];
+        let texts = args.iter().filter_map(|arg| match arg {
+            LabelArg::Str(text) => Some(*text),
+            LabelArg::Enum(_) => None,
+        });
+        for (((text, label), id), value) in texts.zip(self.bounded).zip(&mut ids).zip(&mut values) {
+            let bounded = label.get(text);
+            *id = bounded.id();
+            *value = Some(bounded.shared());
         }
         let Some(slot) = slot else {
             return self.register(recorder, args, &values);
@@ -207,7 +203,7 @@ impl<K: Kind> Family<K> {
         combination
     }
 
-    fn register(&self, recorder: &dyn Recorder, args: &[LabelArg<'_>], bounded: &[metrics::SharedString]) -> K::Handle {
+    fn register(&self, recorder: &dyn Recorder, args: &[LabelArg<'_>], bounded: &[Option<SharedString>]) -> K::Handle {
         let mut labels = Vec::with_capacity(args.len());
         let mut bounded = bounded.iter();
         for (label, arg) in self.descriptor.labels().iter().zip(args) {
@@ -218,7 +214,7 @@ impl<K: Kind> Family<K> {
                 }
                 LabelArg::Str(text) => {
                     let value =
-                        bounded.next().cloned().unwrap_or_else(|| metrics::SharedString::from((*text).to_owned()));
+                        bounded.next().cloned().flatten().unwrap_or_else(|| SharedString::from((*text).to_owned()));
                     labels.push(Label::new(label.name(), value));
                 }
             }
