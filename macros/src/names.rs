@@ -218,12 +218,17 @@ pub(crate) const UNITS: &[(&str, &str)] = &[
 
 /// The metric name without the `_total` of a counter.
 pub(crate) fn base_name(name: &str, counter: bool) -> &str {
-    if counter { name.strip_suffix("_total").unwrap_or(name) } else { name }
+    if counter {
+        name.strip_suffix("_total").unwrap_or(name)
+    } else {
+        name
+    }
 }
 
 /// Why a counter's name is wrong, if it is: counters end in `_total`.
 pub(crate) fn counter_name_problem(name: &str) -> Option<String> {
-    (!name.ends_with("_total")).then(|| format!("counter `{name}` must end in `_total`; expected `{name}_total`"))
+    (!name.ends_with("_total"))
+        .then(|| format!("counter `{name}` must end in `_total`; expected `{name}_total`"))
 }
 
 /// Why `unit` cannot be the unit of metric `name`: OpenMetrics wants the
@@ -233,14 +238,23 @@ pub(crate) fn unit_suffix_problem(name: &str, unit: &str, counter: bool) -> Opti
     if base.ends_with(&format!("_{unit}")) {
         return None;
     }
-    let expected = if counter { format!("_{unit}_total") } else { format!("_{unit}") };
-    Some(format!("unit `{unit}` is not a suffix of `{name}`; expected a name ending in `{expected}`"))
+    let expected = if counter {
+        format!("_{unit}_total")
+    } else {
+        format!("_{unit}")
+    };
+    Some(format!(
+        "unit `{unit}` is not a suffix of `{name}`; expected a name ending in `{expected}`"
+    ))
 }
 
 /// The unit a name announces by its suffix, if any.
 pub(crate) fn unit_from_name(name: &str, counter: bool) -> Option<&'static str> {
     let base = base_name(name, counter);
-    UNITS.iter().map(|(unit, _)| *unit).find(|unit| base.ends_with(&format!("_{unit}")))
+    UNITS
+        .iter()
+        .map(|(unit, _)| *unit)
+        .find(|unit| base.ends_with(&format!("_{unit}")))
 }
 
 /// Why histogram `name` is wrong for a duration, if it looks like one
@@ -262,9 +276,15 @@ mod unit_tests {
     fn units_and_suffixes() {
         assert_eq!(counter_name_problem("jobs_total"), None);
         assert!(counter_name_problem("jobs").is_some());
-        assert_eq!(unit_suffix_problem("cpu_seconds_total", "seconds", true), None);
+        assert_eq!(
+            unit_suffix_problem("cpu_seconds_total", "seconds", true),
+            None
+        );
         assert!(unit_suffix_problem("payload", "bytes", false).is_some());
-        assert_eq!(unit_from_name("job_duration_seconds", false), Some("seconds"));
+        assert_eq!(
+            unit_from_name("job_duration_seconds", false),
+            Some("seconds")
+        );
         assert_eq!(unit_from_name("sent_bytes_total", true), Some("bytes"));
         assert!(duration_histogram_problem("job_duration_ms").is_some());
         assert_eq!(duration_histogram_problem("job_duration_seconds"), None);

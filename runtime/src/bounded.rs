@@ -31,7 +31,9 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use metrics::{Counter, Key, Label, SharedString};
 
-use crate::catalogue::{CATALOGUE, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin};
+use crate::catalogue::{
+    CATALOGUE, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin,
+};
 use crate::recorder_identity::{self, AMBIENT_SLOTS};
 
 /// The value every label value beyond a metric's limit is folded into.
@@ -54,7 +56,11 @@ static OVERFLOW_DESCRIPTOR: MetricDescriptor = MetricDescriptor::new(
     None,
     &OVERFLOW_LABELS,
     &[],
-    Origin { module: module_path!(), file: file!(), line: line!() },
+    Origin {
+        module: module_path!(),
+        file: file!(),
+        line: line!(),
+    },
 );
 
 /// One label value after bounding: a value seen before the limit was
@@ -112,7 +118,12 @@ pub struct BoundedLabel {
 impl BoundedLabel {
     /// A bounded label of metric `metric` keeping at most `limit` distinct values.
     pub const fn new(metric: &'static str, limit: usize) -> Self {
-        Self { metric, limit, seen: OnceLock::new(), overflow_counters: [OnceLock::new(), OnceLock::new()] }
+        Self {
+            metric,
+            limit,
+            seen: OnceLock::new(),
+            overflow_counters: [OnceLock::new(), OnceLock::new()],
+        }
     }
 
     /// The metric this label belongs to.
@@ -127,7 +138,11 @@ impl BoundedLabel {
 
     /// How many distinct values are kept so far.
     pub fn len(&self) -> usize {
-        self.seen().read().unwrap_or_else(PoisonError::into_inner).ids.len()
+        self.seen()
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .ids
+            .len()
     }
 
     /// Whether no value has been kept yet.
@@ -144,7 +159,10 @@ impl BoundedLabel {
         {
             let read = seen.read().unwrap_or_else(PoisonError::into_inner);
             if let Some((value, id)) = read.ids.get_key_value(value) {
-                return BoundedValue { id: *id, value: SharedString::from(Arc::clone(value)) };
+                return BoundedValue {
+                    id: *id,
+                    value: SharedString::from(Arc::clone(value)),
+                };
             }
             if read.ids.len() >= self.limit {
                 drop(read);
@@ -153,7 +171,10 @@ impl BoundedLabel {
         }
         let mut write = seen.write().unwrap_or_else(PoisonError::into_inner);
         if let Some((value, id)) = write.ids.get_key_value(value) {
-            return BoundedValue { id: *id, value: SharedString::from(Arc::clone(value)) };
+            return BoundedValue {
+                id: *id,
+                value: SharedString::from(Arc::clone(value)),
+            };
         }
         if write.ids.len() >= self.limit {
             drop(write);
@@ -162,20 +183,32 @@ impl BoundedLabel {
         let id = u32::try_from(write.ids.len()).unwrap_or(BoundedValue::OVERFLOW_ID - 1);
         let shared: Arc<str> = Arc::from(value);
         write.ids.insert(Arc::clone(&shared), id);
-        BoundedValue { id, value: SharedString::from(shared) }
+        BoundedValue {
+            id,
+            value: SharedString::from(shared),
+        }
     }
 
     fn overflow(&self) -> BoundedValue {
         metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-            Some(slot) => self.overflow_counters[slot].get_or_init(|| self.register_overflow(recorder)).increment(1),
+            Some(slot) => self.overflow_counters[slot]
+                .get_or_init(|| self.register_overflow(recorder))
+                .increment(1),
             None => self.register_overflow(recorder).increment(1),
         });
-        BoundedValue { id: BoundedValue::OVERFLOW_ID, value: SharedString::const_str(OVERFLOW) }
+        BoundedValue {
+            id: BoundedValue::OVERFLOW_ID,
+            value: SharedString::const_str(OVERFLOW),
+        }
     }
 
     fn register_overflow(&self, recorder: &dyn metrics::Recorder) -> Counter {
-        let key = Key::from_parts(OVERFLOW_METRIC, vec![Label::from_static_parts("metric", self.metric)]);
-        let metadata = metrics::Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
+        let key = Key::from_parts(
+            OVERFLOW_METRIC,
+            vec![Label::from_static_parts("metric", self.metric)],
+        );
+        let metadata =
+            metrics::Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
         recorder.register_counter(&key, &metadata)
     }
 
@@ -186,7 +219,10 @@ impl BoundedLabel {
 
 impl std::fmt::Debug for BoundedLabel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BoundedLabel").field("metric", &self.metric).field("limit", &self.limit).finish_non_exhaustive()
+        f.debug_struct("BoundedLabel")
+            .field("metric", &self.metric)
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
     }
 }
 

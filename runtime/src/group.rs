@@ -125,7 +125,10 @@ pub struct Family<K: Kind> {
 
 impl<K: Kind> Family<K> {
     #[doc(hidden)]
-    pub const fn new(descriptor: &'static MetricDescriptor, bounded: &'static [BoundedLabel]) -> Self {
+    pub const fn new(
+        descriptor: &'static MetricDescriptor,
+        bounded: &'static [BoundedLabel],
+    ) -> Self {
         Self {
             descriptor,
             bounded,
@@ -148,10 +151,13 @@ impl<K: Kind> Family<K> {
                 let combination = self.combination(args);
                 match slot {
                     Some(slot) => {
-                        let table = self.by_enum[slot]
-                            .get_or_init(|| (0..self.combinations()).map(|_| OnceLock::new()).collect());
+                        let table = self.by_enum[slot].get_or_init(|| {
+                            (0..self.combinations()).map(|_| OnceLock::new()).collect()
+                        });
                         match table.get(combination) {
-                            Some(cell) => cell.get_or_init(|| self.register(recorder, args, &[])).clone(),
+                            Some(cell) => cell
+                                .get_or_init(|| self.register(recorder, args, &[]))
+                                .clone(),
                             None => self.register(recorder, args, &[]),
                         }
                     }
@@ -163,9 +169,15 @@ impl<K: Kind> Family<K> {
         })
     }
 
-    fn bounded_handle(&self, recorder: &dyn Recorder, slot: Option<usize>, args: &[LabelArg<'_>]) -> K::Handle {
+    fn bounded_handle(
+        &self,
+        recorder: &dyn Recorder,
+        slot: Option<usize>,
+        args: &[LabelArg<'_>],
+    ) -> K::Handle {
         let mut ids = [0u32; MAX_BOUNDED_LABELS];
-        let mut values: [Option<SharedString>; MAX_BOUNDED_LABELS] = [const { None }; MAX_BOUNDED_LABELS];
+        let mut values: [Option<SharedString>; MAX_BOUNDED_LABELS] =
+            [const { None }; MAX_BOUNDED_LABELS];
         let texts = args.iter().filter_map(|arg| match arg {
             LabelArg::Str(text) => Some(*text),
             LabelArg::Enum(_) => None,
@@ -184,12 +196,20 @@ impl<K: Kind> Family<K> {
             return handle.clone();
         }
         let mut write = map.write().unwrap_or_else(PoisonError::into_inner);
-        write.entry(key).or_insert_with(|| self.register(recorder, args, &values)).clone()
+        write
+            .entry(key)
+            .or_insert_with(|| self.register(recorder, args, &values))
+            .clone()
     }
 
     /// The number of enum label combinations.
     fn combinations(&self) -> usize {
-        self.descriptor.labels().iter().filter_map(|label| label.values().values()).map(<[&str]>::len).product()
+        self.descriptor
+            .labels()
+            .iter()
+            .filter_map(|label| label.values().values())
+            .map(<[&str]>::len)
+            .product()
     }
 
     /// The mixed-radix number of the enum indexes in `args`.
@@ -203,30 +223,49 @@ impl<K: Kind> Family<K> {
         combination
     }
 
-    fn register(&self, recorder: &dyn Recorder, args: &[LabelArg<'_>], bounded: &[Option<SharedString>]) -> K::Handle {
+    fn register(
+        &self,
+        recorder: &dyn Recorder,
+        args: &[LabelArg<'_>],
+        bounded: &[Option<SharedString>],
+    ) -> K::Handle {
         let mut labels = Vec::with_capacity(args.len());
         let mut bounded = bounded.iter();
         for (label, arg) in self.descriptor.labels().iter().zip(args) {
             match arg {
                 LabelArg::Enum(index) => {
-                    let value = label.values().values().and_then(|values| values.get(*index)).copied().unwrap_or("");
+                    let value = label
+                        .values()
+                        .values()
+                        .and_then(|values| values.get(*index))
+                        .copied()
+                        .unwrap_or("");
                     labels.push(Label::from_static_parts(label.name(), value));
                 }
                 LabelArg::Str(text) => {
-                    let value =
-                        bounded.next().cloned().flatten().unwrap_or_else(|| SharedString::from((*text).to_owned()));
+                    let value = bounded
+                        .next()
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_else(|| SharedString::from((*text).to_owned()));
                     labels.push(Label::new(label.name(), value));
                 }
             }
         }
         let module = self.descriptor.origin().module;
         let metadata = Metadata::new(module, metrics::Level::INFO, Some(module));
-        K::register(recorder, &Key::from_parts(self.descriptor.name(), labels), &metadata)
+        K::register(
+            recorder,
+            &Key::from_parts(self.descriptor.name(), labels),
+            &metadata,
+        )
     }
 }
 
 impl<K: Kind> std::fmt::Debug for Family<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Family").field("name", &self.descriptor.name()).finish_non_exhaustive()
+        f.debug_struct("Family")
+            .field("name", &self.descriptor.name())
+            .finish_non_exhaustive()
     }
 }

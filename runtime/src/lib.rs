@@ -35,13 +35,13 @@
 //!   in-flight gauge for a fn, a method or a whole `impl` block.
 //! - [`status`]: how a return value becomes the `status` label
 //!   ([`RpcStatus`], [`ErrorStatus`]).
+//! - [`catalogue`]: every metric the program declares, registered at link
+//!   time, for exporters, documentation and dashboards.
+//! - [`testing`]: capture what code records without a global recorder.
 //! - [`metric_enum`]: a fieldless enum as a fixed set of label values, an
 //!   error status, or a state gauge ([`StateMetric`]).
 //! - [`metric_group`]: typed counters, gauges and histograms declared as
 //!   the fields of a struct, labelled by enums and [`bounded`] strings.
-//! - [`catalogue`]: every metric the program declares, registered at link
-//!   time, for exporters, documentation and dashboards.
-//! - [`testing`]: capture what code records without a global recorder.
 //!
 //! ## Cargo features
 //! - `http`: status labels from `http::StatusCode` and `http::Response`.

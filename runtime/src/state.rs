@@ -149,7 +149,9 @@ impl StateGauge {
                     }
                 }
                 StateEncoding::Value => {
-                    if let (Some(gauge), Some(value)) = (gauges.first(), self.discriminants.get(current)) {
+                    if let (Some(gauge), Some(value)) =
+                        (gauges.first(), self.discriminants.get(current))
+                    {
                         gauge.set(*value);
                     }
                 }
@@ -176,9 +178,9 @@ impl StateGauge {
                     recorder.register_gauge(&Key::from_parts(name, labels), &metadata)
                 })
                 .collect(),
-            StateEncoding::Value => {
-                Box::new([recorder.register_gauge(&Key::from_static_parts(name, self.labels), &metadata)])
-            }
+            StateEncoding::Value => Box::new([
+                recorder.register_gauge(&Key::from_static_parts(name, self.labels), &metadata)
+            ]),
         }
     }
 }

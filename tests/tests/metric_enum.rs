@@ -39,7 +39,10 @@ enum Phase {
     Draining,
 }
 
-#[metric_enum(state = "marble_activation_state", help = "State of marble activation.")]
+#[metric_enum(
+    state = "marble_activation_state",
+    help = "State of marble activation."
+)]
 enum ActivationState {
     Idle,
     Activating,
@@ -74,7 +77,10 @@ fn render(recorder: &PrometheusRecorder) -> String {
 
 #[test]
 fn label_values_are_snake_case_with_renames() {
-    assert_eq!(JobOutcome::LABEL_VALUES, ["completed", "failed", "cancelled_by_user"]);
+    assert_eq!(
+        JobOutcome::LABEL_VALUES,
+        ["completed", "failed", "cancelled_by_user"]
+    );
     assert_eq!(JobOutcome::Cancelled.index(), 2);
     assert_eq!(JobOutcome::Failed.label_value(), "failed");
     assert_eq!(Method::LABEL_VALUES, ["JobRequest", "WaitJobResult"]);
@@ -85,8 +91,14 @@ fn label_values_are_snake_case_with_renames() {
 
 #[test]
 fn an_error_enum_gives_the_status_label() {
-    assert_eq!(ManifestError::RESULT_STATUS_VALUES, ["ok", "not_set", "invalid_signature"]);
-    assert_eq!(ManifestError::InvalidSignature.error_status(), "invalid_signature");
+    assert_eq!(
+        ManifestError::RESULT_STATUS_VALUES,
+        ["ok", "not_set", "invalid_signature"]
+    );
+    assert_eq!(
+        ManifestError::InvalidSignature.error_status(),
+        "invalid_signature"
+    );
 
     #[instrument_rpc(prefix = "coordinator")]
     fn set_manifest(signed: bool, present: bool) -> Result<(), ManifestError> {
@@ -105,7 +117,10 @@ fn an_error_enum_gives_the_status_label() {
         set_manifest(true, false).unwrap_err();
     });
     let rendered = render(&recorder);
-    let requests: Vec<&str> = rendered.lines().filter(|line| line.starts_with("coordinator_requests_total{")).collect();
+    let requests: Vec<&str> = rendered
+        .lines()
+        .filter(|line| line.starts_with("coordinator_requests_total{"))
+        .collect();
     assert_eq!(
         requests,
         [
@@ -120,7 +135,9 @@ fn an_error_enum_gives_the_status_label() {
 #[test]
 fn stateset_has_every_variant_at_zero_before_the_first_set() {
     let recorder = recorder();
-    metrics::with_local_recorder(&recorder, || Phase::state_descriptor().register_known_series());
+    metrics::with_local_recorder(&recorder, || {
+        Phase::state_descriptor().register_known_series()
+    });
     assert_eq!(
         render(&recorder),
         "# HELP provisioner_phase Phase of the provisioner.\n\
@@ -150,11 +167,15 @@ fn stateset_reads_one_for_the_current_variant_only() {
     metrics::with_local_recorder(&recorder, || Phase::Draining.set_current());
     let rendered = render(&recorder);
     assert!(
-        rendered.contains("provisioner_phase{component=\"provisioner\",provisioner_phase=\"serving\"} 0\n"),
+        rendered.contains(
+            "provisioner_phase{component=\"provisioner\",provisioner_phase=\"serving\"} 0\n"
+        ),
         "{rendered}"
     );
     assert!(
-        rendered.contains("provisioner_phase{component=\"provisioner\",provisioner_phase=\"draining\"} 1\n"),
+        rendered.contains(
+            "provisioner_phase{component=\"provisioner\",provisioner_phase=\"draining\"} 1\n"
+        ),
         "{rendered}"
     );
 }
@@ -162,14 +183,18 @@ fn stateset_reads_one_for_the_current_variant_only() {
 #[test]
 fn value_encoding_holds_the_discriminant() {
     let recorder = recorder();
-    metrics::with_local_recorder(&recorder, || CoordinatorState::state_descriptor().register_known_series());
+    metrics::with_local_recorder(&recorder, || {
+        CoordinatorState::state_descriptor().register_known_series()
+    });
     assert_eq!(
         render(&recorder),
         "# HELP coordinator_state The coordinator's lifecycle state.\n\
          # TYPE coordinator_state gauge\n\
          coordinator_state 0\n\n"
     );
-    metrics::with_local_recorder(&recorder, || CoordinatorState::AwaitingManifest.set_current());
+    metrics::with_local_recorder(&recorder, || {
+        CoordinatorState::AwaitingManifest.set_current()
+    });
     assert!(render(&recorder).contains("\ncoordinator_state 2\n"));
     metrics::with_local_recorder(&recorder, || {
         CoordinatorState::Recovery.set_current();
@@ -184,18 +209,36 @@ fn help_argument_wins_and_state_works_under_capture() {
     assert_eq!(descriptor.help(), "State of marble activation.");
     assert_eq!(descriptor.name(), "marble_activation_state");
     let recorded = vitals::testing::capture(|| ActivationState::Activating.set_current());
-    assert_eq!(recorded.gauge("marble_activation_state", &[("marble_activation_state", "activating")]), Some(1.0));
-    assert_eq!(recorded.gauge("marble_activation_state", &[("marble_activation_state", "idle")]), Some(0.0));
+    assert_eq!(
+        recorded.gauge(
+            "marble_activation_state",
+            &[("marble_activation_state", "activating")]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        recorded.gauge(
+            "marble_activation_state",
+            &[("marble_activation_state", "idle")]
+        ),
+        Some(0.0)
+    );
     assert_eq!(recorded.series_of("marble_activation_state").count(), 2);
 }
 
 #[test]
 fn state_gauges_are_in_the_catalogue() {
     let families = vitals::catalogue().families();
-    let phase = families.iter().find(|family| family.name() == "provisioner_phase").expect("declared");
+    let phase = families
+        .iter()
+        .find(|family| family.name() == "provisioner_phase")
+        .expect("declared");
     assert_eq!(phase.kind(), vitals::catalogue::MetricKind::Gauge);
     assert_eq!(phase.label_names(), ["component", "provisioner_phase"]);
     assert_eq!(phase.known_series().len(), 3);
-    let state = families.iter().find(|family| family.name() == "coordinator_state").expect("declared");
+    let state = families
+        .iter()
+        .find(|family| family.name() == "coordinator_state")
+        .expect("declared");
     assert_eq!(state.known_series(), [Vec::<(&str, &str)>::new()]);
 }

@@ -100,7 +100,10 @@ static MARBLES: MarbleMetrics = MarbleMetrics::new();
 
 fn recorder() -> PrometheusRecorder {
     PrometheusBuilder::new()
-        .set_buckets_for_metric(Matcher::Full("coordinator_job_duration_seconds".into()), &[1.0, 5.0, 60.0])
+        .set_buckets_for_metric(
+            Matcher::Full("coordinator_job_duration_seconds".into()),
+            &[1.0, 5.0, 60.0],
+        )
         .expect("valid buckets")
         .build_recorder()
 }
@@ -111,8 +114,12 @@ fn render(recorder: &PrometheusRecorder, prefix: &str) -> String {
     let rendered = recorder.handle().render();
     let mut families: Vec<String> = Vec::new();
     for family in rendered.split("\n\n").filter(|family| !family.is_empty()) {
-        let (mut lines, mut samples): (Vec<&str>, Vec<&str>) = family.lines().partition(|line| line.starts_with('#'));
-        if !samples.first().is_some_and(|sample| sample.starts_with(prefix)) {
+        let (mut lines, mut samples): (Vec<&str>, Vec<&str>) =
+            family.lines().partition(|line| line.starts_with('#'));
+        if !samples
+            .first()
+            .is_some_and(|sample| sample.starts_with(prefix))
+        {
             continue;
         }
         samples.sort_unstable();
@@ -134,7 +141,9 @@ fn register_known_series_of(prefix: &str) {
 #[test]
 fn every_enum_series_exists_at_zero_from_the_catalogue() {
     let recorder = recorder();
-    metrics::with_local_recorder(&recorder, || register_known_series_of("coordinator_jobs_total"));
+    metrics::with_local_recorder(&recorder, || {
+        register_known_series_of("coordinator_jobs_total")
+    });
     assert_eq!(
         render(&recorder, "coordinator_jobs_total"),
         "# HELP coordinator_jobs_total Jobs that reached a terminal state, by kind and outcome.
@@ -154,15 +163,25 @@ fn every_metric_kind_renders_with_its_labels() {
     let recorder = recorder();
     metrics::with_local_recorder(&recorder, || {
         register_known_series_of("coordinator_");
-        METRICS.jobs_total(JobKind::Prove, Outcome::Completed).increment(1);
-        METRICS.jobs_total(JobKind::Prove, Outcome::Completed).increment(2);
-        METRICS.jobs_total(JobKind::Execute, Outcome::Cancelled).increment(1);
+        METRICS
+            .jobs_total(JobKind::Prove, Outcome::Completed)
+            .increment(1);
+        METRICS
+            .jobs_total(JobKind::Prove, Outcome::Completed)
+            .increment(2);
+        METRICS
+            .jobs_total(JobKind::Execute, Outcome::Cancelled)
+            .increment(1);
         METRICS.active_jobs().increment(3.0);
         METRICS.active_jobs().decrement(1.0);
         METRICS.workers_connected().set(4.0);
         METRICS.job_duration_seconds(Outcome::Completed).record(0.5);
-        METRICS.job_duration_seconds(Outcome::Completed).record(30.0);
-        METRICS.worker_jobs_total("worker-1", Outcome::Failed).increment(1);
+        METRICS
+            .job_duration_seconds(Outcome::Completed)
+            .record(30.0);
+        METRICS
+            .worker_jobs_total("worker-1", Outcome::Failed)
+            .increment(1);
         METRICS.manifest_received_bytes_total().increment(512);
     });
     assert_eq!(
@@ -221,7 +240,9 @@ fn bounded_labels_fold_values_beyond_the_limit() {
     let recorder = recorder();
     metrics::with_local_recorder(&recorder, || {
         for tenant in ["t-a", "t-b", "t-c", "t-d", "t-a", "t-e"] {
-            METRICS.tenant_log_entries_total(tenant, Outcome::Completed).increment(1);
+            METRICS
+                .tenant_log_entries_total(tenant, Outcome::Completed)
+                .increment(1);
         }
     });
     // Values are kept in the order first seen, across the whole process:
@@ -244,14 +265,23 @@ vitals_label_overflow_total{metric=\"coordinator_tenant_log_entries_total\"} 3
 
 #[test]
 fn raw_identifier_labels_and_groups_without_prefix() {
-    let recorded = vitals::testing::capture(|| MARBLES.marble_activations_total("frontend").increment(1));
-    assert_eq!(recorded.counter("marble_activations_total", &[("type", "frontend")]), Some(1));
+    let recorded =
+        vitals::testing::capture(|| MARBLES.marble_activations_total("frontend").increment(1));
+    assert_eq!(
+        recorded.counter("marble_activations_total", &[("type", "frontend")]),
+        Some(1)
+    );
 }
 
 #[test]
 fn descriptors_are_in_the_catalogue() {
     let families = vitals::catalogue().families();
-    let find = |name: &str| families.iter().find(|family| family.name() == name).expect("declared");
+    let find = |name: &str| {
+        families
+            .iter()
+            .find(|family| family.name() == name)
+            .expect("declared")
+    };
     let jobs = find("coordinator_jobs_total");
     assert_eq!(jobs.kind(), vitals::catalogue::MetricKind::Counter);
     assert_eq!(jobs.label_names(), ["kind", "outcome"]);
@@ -262,8 +292,14 @@ fn descriptors_are_in_the_catalogue() {
     let bytes = find("coordinator_manifest_received_bytes_total");
     assert_eq!(bytes.unit(), Some(metrics::Unit::Bytes));
     let per_worker = find("coordinator_worker_jobs_total");
-    assert!(per_worker.known_series().is_empty(), "a bounded label has no values known in advance");
-    assert_eq!(find("vitals_label_overflow_total").label_names(), ["metric"]);
+    assert!(
+        per_worker.known_series().is_empty(),
+        "a bounded label has no values known in advance"
+    );
+    assert_eq!(
+        find("vitals_label_overflow_total").label_names(),
+        ["metric"]
+    );
 }
 
 #[test]
@@ -272,27 +308,60 @@ fn handles_follow_the_current_recorder() {
     // local recorder (resolved per record), then a global recorder
     // installed later (cached anew).
     static LATE: CoordinatorMetrics = CoordinatorMetrics::new();
-    LATE.jobs_total(JobKind::Execute, Outcome::Failed).increment(1);
+    LATE.jobs_total(JobKind::Execute, Outcome::Failed)
+        .increment(1);
 
-    let local = vitals::testing::capture(|| LATE.jobs_total(JobKind::Execute, Outcome::Failed).increment(2));
-    assert_eq!(local.counter("coordinator_jobs_total", &[("kind", "execute"), ("outcome", "failed")]), Some(2));
+    let local = vitals::testing::capture(|| {
+        LATE.jobs_total(JobKind::Execute, Outcome::Failed)
+            .increment(2)
+    });
+    assert_eq!(
+        local.counter(
+            "coordinator_jobs_total",
+            &[("kind", "execute"), ("outcome", "failed")]
+        ),
+        Some(2)
+    );
 
     let global = vitals::testing::CapturingRecorder::new();
-    metrics::set_global_recorder(global.clone()).expect("the only global recorder of this test binary");
+    metrics::set_global_recorder(global.clone())
+        .expect("the only global recorder of this test binary");
     vitals::__private::refresh_recorder_identity();
     for _ in 0..3 {
-        LATE.jobs_total(JobKind::Execute, Outcome::Failed).increment(1);
+        LATE.jobs_total(JobKind::Execute, Outcome::Failed)
+            .increment(1);
     }
     LATE.workers_connected().set(7.0);
     let recorded = global.snapshot();
-    assert_eq!(recorded.counter("coordinator_jobs_total", &[("kind", "execute"), ("outcome", "failed")]), Some(3));
-    assert_eq!(recorded.gauge("coordinator_workers_connected", &[]), Some(7.0));
+    assert_eq!(
+        recorded.counter(
+            "coordinator_jobs_total",
+            &[("kind", "execute"), ("outcome", "failed")]
+        ),
+        Some(3)
+    );
+    assert_eq!(
+        recorded.gauge("coordinator_workers_connected", &[]),
+        Some(7.0)
+    );
 
     // A local recorder still wins over the global one.
-    let local = vitals::testing::capture(|| LATE.jobs_total(JobKind::Execute, Outcome::Failed).increment(5));
-    assert_eq!(local.counter("coordinator_jobs_total", &[("kind", "execute"), ("outcome", "failed")]), Some(5));
+    let local = vitals::testing::capture(|| {
+        LATE.jobs_total(JobKind::Execute, Outcome::Failed)
+            .increment(5)
+    });
     assert_eq!(
-        global.snapshot().counter("coordinator_jobs_total", &[("kind", "execute"), ("outcome", "failed")]),
+        local.counter(
+            "coordinator_jobs_total",
+            &[("kind", "execute"), ("outcome", "failed")]
+        ),
+        Some(5)
+    );
+    assert_eq!(
+        global.snapshot().counter(
+            "coordinator_jobs_total",
+            &[("kind", "execute"), ("outcome", "failed")]
+        ),
         Some(3)
     );
 
@@ -305,7 +374,11 @@ fn handles_follow_the_current_recorder() {
         LATE.jobs_total(JobKind::Prove, outcome).increment(1);
         LATE.active_jobs().increment(1.0);
         LATE.job_duration_seconds(outcome).record(0.5);
-        if round % 2 == 0 { Phase::Recovery.set_current() } else { Phase::Serving.set_current() }
+        if round % 2 == 0 {
+            Phase::Recovery.set_current()
+        } else {
+            Phase::Serving.set_current()
+        }
     };
     for round in 0..6 {
         record(round);
@@ -316,12 +389,24 @@ fn handles_follow_the_current_recorder() {
         record(round);
     }
     let allocated = allocations() - before;
-    assert_eq!(allocated, 0, "{allocated} allocations in {ROUNDS} rounds of records");
+    assert_eq!(
+        allocated, 0,
+        "{allocated} allocations in {ROUNDS} rounds of records"
+    );
     let recorded = global.snapshot();
     assert_eq!(
-        recorded.counter("coordinator_jobs_total", &[("kind", "prove"), ("outcome", "failed")]),
+        recorded.counter(
+            "coordinator_jobs_total",
+            &[("kind", "prove"), ("outcome", "failed")]
+        ),
         Some((ROUNDS as u64 + 6) / 3)
     );
-    assert_eq!(recorded.gauge("hot_path_phase", &[("hot_path_phase", "serving")]), Some(1.0));
-    assert_eq!(recorded.gauge("hot_path_phase", &[("hot_path_phase", "recovery")]), Some(0.0));
+    assert_eq!(
+        recorded.gauge("hot_path_phase", &[("hot_path_phase", "serving")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        recorded.gauge("hot_path_phase", &[("hot_path_phase", "recovery")]),
+        Some(0.0)
+    );
 }

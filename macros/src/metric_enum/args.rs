@@ -9,7 +9,8 @@ use crate::ctxt::Ctxt;
 use crate::metric_group::args::{key_of, skip_value, unknown_argument};
 use crate::names::RenameRule;
 use crate::symbol::{
-    self, CRATE, ENCODING, ENUM_ARGUMENTS, HELP, LABELS, RENAME, RENAME_ALL, STATE, VARIANT_ARGUMENTS,
+    self, CRATE, ENCODING, ENUM_ARGUMENTS, HELP, LABELS, RENAME, RENAME_ALL, STATE,
+    VARIANT_ARGUMENTS,
 };
 
 /// How a state gauge is exposed.
@@ -65,7 +66,11 @@ impl EnumArgs {
                     Some(rule) => self.rename_all.set(cx, span, rule),
                     None => cx.error_spanned_by(
                         &name,
-                        format!("unknown case `{}`; expected {}", name.value(), symbol::one_of(RenameRule::NAMES)),
+                        format!(
+                            "unknown case `{}`; expected {}",
+                            name.value(),
+                            symbol::one_of(RenameRule::NAMES)
+                        ),
                     ),
                 }
             }
@@ -78,7 +83,10 @@ impl EnumArgs {
                     "value" => self.encoding.set(cx, span, Encoding::Value),
                     other => cx.error_spanned_by(
                         &name,
-                        format!("unknown encoding `{other}`; expected {}", symbol::one_of(Encoding::NAMES)),
+                        format!(
+                            "unknown encoding `{other}`; expected {}",
+                            symbol::one_of(Encoding::NAMES)
+                        ),
                     ),
                 }
             }
@@ -110,7 +118,9 @@ pub(crate) struct VariantArgs {
 impl VariantArgs {
     /// Removes the `#[metric(...)]` attributes from a variant and parses them.
     pub(crate) fn take(cx: &Ctxt, attrs: &mut Vec<syn::Attribute>) -> VariantArgs {
-        let mut args = VariantArgs { rename: Attr::none(RENAME) };
+        let mut args = VariantArgs {
+            rename: Attr::none(RENAME),
+        };
         attrs.retain(|attribute| {
             if !attribute.path().is_ident("metric") {
                 return true;

@@ -29,12 +29,22 @@ pub(crate) struct EnumSpec {
 }
 
 /// Checks the enum's shape and each variant, and resolves label values.
-pub(crate) fn check_variants(cx: &Ctxt, args: &EnumArgs, item: &mut syn::ItemEnum) -> Vec<VariantSpec> {
+pub(crate) fn check_variants(
+    cx: &Ctxt,
+    args: &EnumArgs,
+    item: &mut syn::ItemEnum,
+) -> Vec<VariantSpec> {
     if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-        cx.error_spanned_by(&item.generics, "`#[metric_enum]` expected an enum without generics");
+        cx.error_spanned_by(
+            &item.generics,
+            "`#[metric_enum]` expected an enum without generics",
+        );
     }
     if item.variants.is_empty() {
-        cx.error_spanned_by(&item.ident, "`#[metric_enum]` expected an enum with at least one variant");
+        cx.error_spanned_by(
+            &item.ident,
+            "`#[metric_enum]` expected an enum with at least one variant",
+        );
     }
     let rule = args.rename_all.get().copied().unwrap_or(RenameRule::Snake);
     let mut variants: Vec<VariantSpec> = Vec::new();
@@ -43,7 +53,10 @@ pub(crate) fn check_variants(cx: &Ctxt, args: &EnumArgs, item: &mut syn::ItemEnu
         if !matches!(variant.fields, syn::Fields::Unit) {
             cx.error_spanned_by(
                 &variant.fields,
-                format!("variant `{}` has fields; `#[metric_enum]` expected a fieldless enum", variant.ident),
+                format!(
+                    "variant `{}` has fields; `#[metric_enum]` expected a fieldless enum",
+                    variant.ident
+                ),
             );
         }
         let value = match own.rename.get() {
@@ -68,7 +81,10 @@ pub(crate) fn check_variants(cx: &Ctxt, args: &EnumArgs, item: &mut syn::ItemEnu
                 ),
             );
         }
-        variants.push(VariantSpec { ident: variant.ident.clone(), value });
+        variants.push(VariantSpec {
+            ident: variant.ident.clone(),
+            value,
+        });
     }
     variants
 }
@@ -78,7 +94,10 @@ pub(crate) fn check_state(cx: &Ctxt, args: &EnumArgs, item: &syn::ItemEnum) -> O
     let Some(state) = args.state.get() else {
         let needs_state = |argument: &str, span: Option<Span>| {
             if let Some(span) = span {
-                cx.error_at(span, format!("`{argument}` only applies to a state gauge; set `state = \"...\"`"));
+                cx.error_at(
+                    span,
+                    format!("`{argument}` only applies to a state gauge; set `state = \"...\"`"),
+                );
             }
         };
         needs_state("help", args.help.span());
@@ -98,7 +117,12 @@ pub(crate) fn check_state(cx: &Ctxt, args: &EnumArgs, item: &syn::ItemEnum) -> O
             );
         }
     }
-    let help = match args.help.get().map(syn::LitStr::value).or_else(|| doc_text(&item.attrs)) {
+    let help = match args
+        .help
+        .get()
+        .map(syn::LitStr::value)
+        .or_else(|| doc_text(&item.attrs))
+    {
         Some(help) if !help.is_empty() => help,
         _ => {
             cx.error_spanned_by(
@@ -114,7 +138,9 @@ pub(crate) fn check_state(cx: &Ctxt, args: &EnumArgs, item: &syn::ItemEnum) -> O
         let problem = if labels.iter().any(|(seen, _)| *seen == label_name) {
             Some(format!("duplicate label `{label_name}`"))
         } else if label_name == name && encoding == Encoding::StateSet {
-            Some(format!("label `{label_name}` holds the state of the StateSet `{name}`; expected another name"))
+            Some(format!(
+                "label `{label_name}` holds the state of the StateSet `{name}`; expected another name"
+            ))
         } else {
             names::label_name_problem(&label_name)
         };
@@ -130,5 +156,10 @@ pub(crate) fn check_state(cx: &Ctxt, args: &EnumArgs, item: &syn::ItemEnum) -> O
         }
         labels.push((label_name, label.value.value()));
     }
-    Some(StateSpec { name, help, encoding, labels })
+    Some(StateSpec {
+        name,
+        help,
+        encoding,
+        labels,
+    })
 }

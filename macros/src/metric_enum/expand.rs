@@ -10,12 +10,19 @@ use super::check::{EnumSpec, StateSpec};
 /// The trait impls of a checked enum.
 pub(crate) fn expand(ident: &syn::Ident, spec: &EnumSpec, krate: &TokenStream) -> TokenStream {
     let private = quote!(#krate::__private);
-    let values: Vec<&str> = spec.variants.iter().map(|variant| variant.value.as_str()).collect();
+    let values: Vec<&str> = spec
+        .variants
+        .iter()
+        .map(|variant| variant.value.as_str())
+        .collect();
     let arms = spec.variants.iter().enumerate().map(|(index, variant)| {
         let variant = &variant.ident;
         quote!(Self::#variant => #index)
     });
-    let state = spec.state.as_ref().map(|state| state_impl(ident, spec, state, &private));
+    let state = spec
+        .state
+        .as_ref()
+        .map(|state| state_impl(ident, spec, state, &private));
     quote! {
         impl #private::MetricEnum for #ident {
             const LABEL_VALUES: &'static [&'static str] = &[#(#values),*];
@@ -41,11 +48,20 @@ pub(crate) fn expand(ident: &syn::Ident, spec: &EnumSpec, krate: &TokenStream) -
     }
 }
 
-fn state_impl(ident: &syn::Ident, spec: &EnumSpec, state: &StateSpec, private: &TokenStream) -> TokenStream {
+fn state_impl(
+    ident: &syn::Ident,
+    spec: &EnumSpec,
+    state: &StateSpec,
+    private: &TokenStream,
+) -> TokenStream {
     let name = &state.name;
     let help = &state.help;
     let label_names: Vec<&str> = state.labels.iter().map(|(name, _)| name.as_str()).collect();
-    let label_values: Vec<&str> = state.labels.iter().map(|(_, value)| value.as_str()).collect();
+    let label_values: Vec<&str> = state
+        .labels
+        .iter()
+        .map(|(_, value)| value.as_str())
+        .collect();
     let (encoding, state_label, descriptor_count) = match state.encoding {
         Encoding::StateSet => (
             quote!(StateSet),

@@ -30,10 +30,16 @@ pub(crate) fn metric_enum(args: TokenStream, item: TokenStream) -> TokenStream {
             // A generic enum cannot be named without its parameters: no stub.
             let stub_ok = item.generics.params.is_empty();
             let state = spec.state.is_some() || args.state.get().is_some();
-            (quote!(#item), Some((item.ident, impls, state && stub_ok, stub_ok)))
+            (
+                quote!(#item),
+                Some((item.ident, impls, state && stub_ok, stub_ok)),
+            )
         }
         Ok(other) => {
-            cx.error_spanned_by(crate::item_head(&other), "`#[metric_enum]` expected a fieldless enum");
+            cx.error_spanned_by(
+                crate::item_head(&other),
+                "`#[metric_enum]` expected a fieldless enum",
+            );
             (other.into_token_stream(), None)
         }
         Err(error) => {

@@ -9,7 +9,9 @@ use syn::{LitInt, LitStr, Token};
 
 use crate::attr::Attr;
 use crate::ctxt::Ctxt;
-use crate::symbol::{self, BUCKETS, CRATE, FIELD_ARGUMENTS, GROUP_ARGUMENTS, LABELS, LIMIT, PREFIX, UNIT};
+use crate::symbol::{
+    self, BUCKETS, CRATE, FIELD_ARGUMENTS, GROUP_ARGUMENTS, LABELS, LIMIT, PREFIX, UNIT,
+};
 
 /// The arguments of `#[metric_group(...)]`.
 pub(crate) struct GroupArgs {
@@ -19,7 +21,10 @@ pub(crate) struct GroupArgs {
 
 impl GroupArgs {
     pub(crate) fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream) -> GroupArgs {
-        let mut args = GroupArgs { prefix: Attr::none(PREFIX), krate: Attr::none(CRATE) };
+        let mut args = GroupArgs {
+            prefix: Attr::none(PREFIX),
+            krate: Attr::none(CRATE),
+        };
         let parser = syn::meta::parser(|meta| {
             let span = meta.path.span();
             match key_of(&meta).as_str() {
@@ -57,7 +62,11 @@ impl Parse for LabelDecl {
         let name: syn::Ident = input.parse()?;
         input.parse::<Token![:]>()?;
         let written: syn::Type = input.parse()?;
-        let ty = if is_str_reference(&written) { LabelType::Bounded } else { LabelType::Enum(Box::new(written)) };
+        let ty = if is_str_reference(&written) {
+            LabelType::Bounded
+        } else {
+            LabelType::Enum(Box::new(written))
+        };
         Ok(LabelDecl { name, ty })
     }
 }
@@ -106,7 +115,9 @@ impl FieldArgs {
                         cx.syn_error(error);
                     }
                 }
-                syn::Meta::NameValue(name_value) => cx.error_spanned_by(name_value, "expected `#[metric(...)]`"),
+                syn::Meta::NameValue(name_value) => {
+                    cx.error_spanned_by(name_value, "expected `#[metric(...)]`")
+                }
             }
             false
         });
@@ -136,16 +147,25 @@ impl FieldArgs {
 
 /// The argument's name, as written.
 pub(crate) fn key_of(meta: &ParseNestedMeta<'_>) -> String {
-    meta.path.get_ident().map(ToString::to_string).unwrap_or_default()
+    meta.path
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 /// Reports an unknown argument, listing the accepted ones, and skips its value.
-pub(crate) fn unknown_argument(cx: &Ctxt, meta: &ParseNestedMeta<'_>, accepted: &[&str]) -> syn::Result<()> {
+pub(crate) fn unknown_argument(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    accepted: &[&str],
+) -> syn::Result<()> {
     cx.error_spanned_by(
         &meta.path,
         format!(
             "unknown argument `{}`; expected {}",
-            quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', ""),
+            quote::ToTokens::to_token_stream(&meta.path)
+                .to_string()
+                .replace(' ', ""),
             symbol::one_of(accepted)
         ),
     );
@@ -180,15 +200,34 @@ pub(crate) fn parse_buckets(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Resul
             None => cx.error_spanned_by(element, "expected a number literal as a bucket bound"),
         }
     }
-    Ok(Buckets { bounds, span: array.span() })
+    Ok(Buckets {
+        bounds,
+        span: array.span(),
+    })
 }
 
 fn bucket_bound(expr: &syn::Expr) -> Option<f64> {
     match expr {
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Float(float), .. }) => float.base10_parse().ok(),
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(int), .. }) => int.base10_parse::<f64>().ok(),
-        syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => bucket_bound(expr).map(|bound| -bound),
-        syn::Expr::Path(path) => match path.path.segments.last().map(|segment| segment.ident.to_string()).as_deref() {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Float(float),
+            ..
+        }) => float.base10_parse().ok(),
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) => int.base10_parse::<f64>().ok(),
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => bucket_bound(expr).map(|bound| -bound),
+        syn::Expr::Path(path) => match path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string())
+            .as_deref()
+        {
             Some("NAN") => Some(f64::NAN),
             Some("INFINITY") => Some(f64::INFINITY),
             _ => None,
@@ -205,13 +244,19 @@ pub(crate) fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
         .filter(|attribute| attribute.path().is_ident("doc"))
         .filter_map(|attribute| match &attribute.meta {
             syn::Meta::NameValue(syn::MetaNameValue {
-                value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }),
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }),
                 ..
             }) => Some(text.value().trim().to_owned()),
             _ => None,
         })
         .collect();
-    let mut paragraphs = lines.split(String::is_empty).filter(|paragraph| !paragraph.is_empty());
+    let mut paragraphs = lines
+        .split(String::is_empty)
+        .filter(|paragraph| !paragraph.is_empty());
     // The first paragraph is the summary; the help text is one line.
     paragraphs.next().map(|first| first.join(" "))
 }

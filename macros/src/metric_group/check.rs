@@ -63,7 +63,12 @@ pub(crate) fn check_prefix(cx: &Ctxt, args: &GroupArgs) -> Option<String> {
 }
 
 /// Checks one field and resolves it.
-pub(crate) fn check_field(cx: &Ctxt, prefix: Option<&str>, field: &syn::Field, args: FieldArgs) -> Option<MetricSpec> {
+pub(crate) fn check_field(
+    cx: &Ctxt,
+    prefix: Option<&str>,
+    field: &syn::Field,
+    args: FieldArgs,
+) -> Option<MetricSpec> {
     let ident = field.ident.clone()?;
     let field_name = ident.to_string().trim_start_matches("r#").to_owned();
     let kind = match kind_of(&field.ty) {
@@ -100,7 +105,10 @@ pub(crate) fn check_field(cx: &Ctxt, prefix: Option<&str>, field: &syn::Field, a
     let unit = match args.unit.get() {
         Some(unit) => match UNITS.iter().find(|(spelling, _)| *spelling == unit.value()) {
             Some((spelling, variant)) => {
-                if let (true, Some(problem)) = (name_ok, names::unit_suffix_problem(&name, spelling, counter)) {
+                if let (true, Some(problem)) = (
+                    name_ok,
+                    names::unit_suffix_problem(&name, spelling, counter),
+                ) {
                     cx.error_spanned_by(unit, problem);
                 }
                 Some(*variant)
@@ -109,7 +117,11 @@ pub(crate) fn check_field(cx: &Ctxt, prefix: Option<&str>, field: &syn::Field, a
                 let accepted: Vec<&str> = UNITS.iter().map(|(spelling, _)| *spelling).collect();
                 cx.error_spanned_by(
                     unit,
-                    format!("unknown unit `{}`; expected {}", unit.value(), symbol::one_of(&accepted)),
+                    format!(
+                        "unknown unit `{}`; expected {}",
+                        unit.value(),
+                        symbol::one_of(&accepted)
+                    ),
                 );
                 None
             }
@@ -125,9 +137,14 @@ pub(crate) fn check_field(cx: &Ctxt, prefix: Option<&str>, field: &syn::Field, a
             if kind != Kind::Histogram {
                 cx.error_at(
                     args.buckets.span().unwrap_or_else(Span::call_site),
-                    format!("`buckets` only applies to a histogram; `{field_name}` is a {}", kind.word()),
+                    format!(
+                        "`buckets` only applies to a histogram; `{field_name}` is a {}",
+                        kind.word()
+                    ),
                 );
-            } else if let Some((span, problem)) = names::buckets_problem(&buckets.bounds, buckets.span) {
+            } else if let Some((span, problem)) =
+                names::buckets_problem(&buckets.bounds, buckets.span)
+            {
                 cx.error_at(span, problem);
                 // Keep expanding with bounds that can be written as literals.
                 invalid_buckets = true;
@@ -151,7 +168,10 @@ pub(crate) fn check_field(cx: &Ctxt, prefix: Option<&str>, field: &syn::Field, a
         seen.push(label.name.clone());
         fresh
     });
-    let bounded = labels.iter().filter(|label| matches!(label.ty, LabelType::Bounded)).count();
+    let bounded = labels
+        .iter()
+        .filter(|label| matches!(label.ty, LabelType::Bounded))
+        .count();
     if bounded > MAX_BOUNDED_LABELS {
         cx.error_spanned_by(
             &ident,
@@ -161,7 +181,10 @@ pub(crate) fn check_field(cx: &Ctxt, prefix: Option<&str>, field: &syn::Field, a
     let limit = match args.limit.get() {
         Some(limit) => {
             if bounded == 0 {
-                cx.error_spanned_by(limit, format!("`limit` bounds `&str` labels; metric `{name}` has none"));
+                cx.error_spanned_by(
+                    limit,
+                    format!("`limit` bounds `&str` labels; metric `{name}` has none"),
+                );
             }
             match limit.base10_parse::<usize>() {
                 Ok(0) | Err(_) => {
@@ -184,8 +207,23 @@ pub(crate) fn check_field(cx: &Ctxt, prefix: Option<&str>, field: &syn::Field, a
             String::new()
         }
     };
-    let docs = field.attrs.iter().filter(|attribute| attribute.path().is_ident("doc")).cloned().collect();
-    Some(MetricSpec { field: ident, kind, name, help, docs, labels, unit, buckets, limit })
+    let docs = field
+        .attrs
+        .iter()
+        .filter(|attribute| attribute.path().is_ident("doc"))
+        .cloned()
+        .collect();
+    Some(MetricSpec {
+        field: ident,
+        kind,
+        name,
+        help,
+        docs,
+        labels,
+        unit,
+        buckets,
+        limit,
+    })
 }
 
 fn check_labels(cx: &Ctxt, labels: &[LabelDecl]) {

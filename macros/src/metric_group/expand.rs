@@ -9,13 +9,21 @@ use super::check::{Kind, MetricSpec};
 
 /// The struct with its fields turned into metric families, its const
 /// constructor, one recording method per metric and `Default`.
-pub(crate) fn expand(item: &syn::ItemStruct, specs: &[MetricSpec], krate: &TokenStream) -> TokenStream {
+pub(crate) fn expand(
+    item: &syn::ItemStruct,
+    specs: &[MetricSpec],
+    krate: &TokenStream,
+) -> TokenStream {
     let private = quote!(#krate::__private);
     let attrs = &item.attrs;
     let vis = &item.vis;
     let ident = &item.ident;
     let field_attrs: Vec<Vec<&syn::Attribute>> = match &item.fields {
-        syn::Fields::Named(fields) => fields.named.iter().map(|field| field.attrs.iter().collect()).collect(),
+        syn::Fields::Named(fields) => fields
+            .named
+            .iter()
+            .map(|field| field.attrs.iter().collect())
+            .collect(),
         _ => Vec::new(),
     };
     let no_attrs = Vec::new();
@@ -38,7 +46,11 @@ pub(crate) fn expand(item: &syn::ItemStruct, specs: &[MetricSpec], krate: &Token
 
     let new_doc = format!(
         "Creates the metric group. It is `const`, so a group can live in a `static`; every instance records into the same series.\n\nMetrics: {}.",
-        specs.iter().map(|spec| format!("`{}`", spec.name)).collect::<Vec<_>>().join(", ")
+        specs
+            .iter()
+            .map(|spec| format!("`{}`", spec.name))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     quote! {
         #(#attrs)*
@@ -109,10 +121,18 @@ fn descriptor_statics(
         }
         None => quote!(#private::None),
     };
-    let buckets = spec.buckets.iter().map(|bound| Literal::f64_suffixed(*bound));
-    let bounded_count = spec.labels.iter().filter(|label| matches!(label.ty, LabelType::Bounded)).count();
+    let buckets = spec
+        .buckets
+        .iter()
+        .map(|bound| Literal::f64_suffixed(*bound));
+    let bounded_count = spec
+        .labels
+        .iter()
+        .filter(|label| matches!(label.ty, LabelType::Bounded))
+        .count();
     let limit = spec.limit;
-    let bounded_labels = (0..bounded_count).map(|_| quote!(#private::BoundedLabel::new(#name, #limit)));
+    let bounded_labels =
+        (0..bounded_count).map(|_| quote!(#private::BoundedLabel::new(#name, #limit)));
     quote! {
         static #labels_ident: [#private::LabelDescriptor; #label_count] = [#(#labels),*];
         #[#private::linkme::distributed_slice(#private::CATALOGUE)]
@@ -174,7 +194,11 @@ fn method(spec: &MetricSpec, vis: &syn::Visibility, private: &TokenStream) -> To
             .collect();
         format!("labels {}", names.join(", "))
     };
-    let series_doc = format!("Records into `{}` ({}, {label_list}).", spec.name, spec.kind.word());
+    let series_doc = format!(
+        "Records into `{}` ({}, {label_list}).",
+        spec.name,
+        spec.kind.word()
+    );
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #(#docs)*

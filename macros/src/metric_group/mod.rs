@@ -41,11 +41,17 @@ pub(crate) fn metric_group(args: TokenStream, item: TokenStream) -> TokenStream 
 
 fn group(cx: &Ctxt, args: &GroupArgs, mut item: syn::ItemStruct) -> TokenStream {
     if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-        cx.error_spanned_by(&item.generics, "`#[metric_group]` expected a struct without generics");
+        cx.error_spanned_by(
+            &item.generics,
+            "`#[metric_group]` expected a struct without generics",
+        );
         item.generics = syn::Generics::default();
     }
     let syn::Fields::Named(fields) = &mut item.fields else {
-        cx.error_spanned_by(&item.ident, "`#[metric_group]` expected a struct with named fields, one per metric");
+        cx.error_spanned_by(
+            &item.ident,
+            "`#[metric_group]` expected a struct with named fields, one per metric",
+        );
         return item.into_token_stream();
     };
     let prefix = check::check_prefix(cx, args);

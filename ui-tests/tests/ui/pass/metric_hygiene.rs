@@ -1,7 +1,13 @@
 //! `#[metric_enum]` and `#[metric_group]` output names nothing the user can
 //! shadow, trips no lint, and needs no direct `metrics` dependency (this
 //! crate has none).
-#![deny(unused_qualifications, unused_imports, unused_results, missing_docs, clippy::all)]
+#![deny(
+    unused_qualifications,
+    unused_imports,
+    unused_results,
+    missing_docs,
+    clippy::all
+)]
 #![forbid(unsafe_code)]
 
 use vitals::{StateMetric, metric_enum, metric_group};
@@ -41,7 +47,11 @@ pub enum Outcome {
 }
 
 /// The coordinator's state.
-#[metric_enum(state = "coordinator_state", encoding = "value", labels(component = "coordinator"))]
+#[metric_enum(
+    state = "coordinator_state",
+    encoding = "value",
+    labels(component = "coordinator")
+)]
 #[derive(Clone, Copy, Debug)]
 pub enum CoordinatorState {
     /// Recovering.
