@@ -40,18 +40,25 @@
 //! - [`testing`]: capture what code records without a global recorder.
 //! - [`health`]: liveness and readiness checks and application states,
 //!   shared by the exporter's probes and gRPC health.
+//! - [`metric_enum`]: a fieldless enum as a fixed set of label values, an
+//!   error status, or a state gauge ([`StateMetric`]).
+//! - [`metric_group`]: typed counters, gauges and histograms declared as
+//!   the fields of a struct, labelled by enums and [`bounded`] strings.
 //!
 //! ## Cargo features
 //! - `http`: status labels from `http::StatusCode` and `http::Response`.
 //! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names).
 
+pub mod bounded;
 pub mod catalogue;
+pub mod group;
 pub mod health;
 pub mod jobs;
 mod metric_enum;
 pub mod middleware;
 mod recorder_identity;
 pub mod rpc;
+pub mod state;
 pub mod status;
 pub mod testing;
 
@@ -61,5 +68,6 @@ pub mod __private;
 
 pub use crate::catalogue::catalogue;
 pub use crate::metric_enum::MetricEnum;
+pub use crate::state::{StateEncoding, StateMetric};
 pub use crate::status::{ErrorStatus, RpcStatus};
-pub use vitals_macros::instrument_rpc;
+pub use vitals_macros::{instrument_rpc, metric_enum, metric_group};
