@@ -1,0 +1,91 @@
+//! The example under test, as a child process killed on drop.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A running child process whose standard output is collected line by
+/// line; killed (and reaped) when dropped, so a failing test leaves nothing behind.
+#[derive(Debug)]
+pub struct Child {
+    process: std::process::Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Child {
+    /// Starts `program` with `args` and extra environment `env`. Standard
+    /// error is inherited, so the example's logs show in a failing test's output.
+    pub fn spawn(program: impl AsRef<Path>, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let program = program.as_ref();
+        let mut process = Command::new(program)
+            .args(args)
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start `{}`: {error}", program.display()));
+        let stdout = process.stdout.take().expect("stdout is piped");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            process,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits (up to `timeout`) for a line of standard output containing
+    /// `needle` and returns it; panics with everything seen otherwise.
+    pub fn wait_for_line(&mut self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        if let Some(line) = self.seen.iter().find(|line| line.contains(needle)) {
+            return line.clone();
+        }
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!(
+                    "no line containing `{needle}` within {timeout:?}; standard output so far: {:#?}; exited: {:?}",
+                    self.seen,
+                    self.process.try_wait()
+                ),
+            }
+        }
+    }
+
+    /// Every line of standard output read so far (after draining what is waiting).
+    pub fn output(&mut self) -> &[String] {
+        while let Ok(line) = self.lines.try_recv() {
+            self.seen.push(line);
+        }
+        &self.seen
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.process.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}

@@ -1,0 +1,39 @@
+//! What the examples' end-to-end tests share.
+//!
+//! Each example's test starts the example binary with `--demo-load`
+//! ([`Child`]), starts a real Prometheus on loopback that scrapes it every
+//! second ([`Prometheus`]), then asks Prometheus the PromQL of the
+//! example's monitoring document and checks the answers
+//! ([`Prometheus::wait_for`]). [`promtool`] checks expositions and rule
+//! files. Only loopback addresses and free ports are used; everything
+//! started is killed on drop, and every wait is bounded.
+//!
+//! The tests fail loudly when `prometheus` or `promtool` is missing (Debian
+//! package `prometheus`; `scripts/install-test-deps` installs it).
+
+mod child;
+pub mod dashboard;
+mod http;
+mod prometheus;
+pub mod promtool;
+mod tempdir;
+
+pub use crate::child::Child;
+pub use crate::http::{Response, free_port, get, wait_for_body};
+pub use crate::prometheus::{Prometheus, Sample, ScrapeJob};
+pub use crate::tempdir::TempDir;
+
+/// The path of `program` on `PATH`; panics naming the Debian package when it
+/// is missing, so a machine without it fails instead of skipping.
+pub fn require_binary(program: &str, package: &str) -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "`{program}` is not installed: the end-to-end tests need Debian package \
+                 `{package}` (run `scripts/install-test-deps`)"
+            )
+        })
+}
