@@ -1,0 +1,287 @@
+//! The coordinator's state machine, its manifest and its marbles.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use vitals::health::HealthState;
+use vitals::{StateMetric, metric_enum};
+
+use crate::metrics::{AttestationError, COORDINATOR, MARBLES};
+
+/// The state of the Coordinator, with the codes `/status` and
+/// `coordinator_state` report.
+#[metric_enum(state = "coordinator_state", encoding = "value")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CoordinatorState {
+    /// Recovery mode: upload a key to unseal the saved state, or set a new manifest.
+    Recovery = 1,
+    /// Ready to accept a manifest.
+    AcceptingManifest = 2,
+    /// Running correctly and ready to accept Marbles.
+    AcceptingMarbles = 3,
+}
+
+impl HealthState for CoordinatorState {
+    fn code(&self) -> i64 {
+        *self as i64
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Recovery => "recovery",
+            Self::AcceptingManifest => "waiting for a manifest",
+            Self::AcceptingMarbles => "accepting marbles",
+        }
+    }
+
+    fn meaning(&self) -> &'static str {
+        match self {
+            Self::Recovery => {
+                "Recovery mode: either upload a key to unseal the saved state, or set a new manifest. Waiting for user input on /recover."
+            }
+            Self::AcceptingManifest => {
+                "Coordinator is ready to accept a manifest. Waiting for user input on /manifest."
+            }
+            Self::AcceptingMarbles => {
+                "Coordinator is running correctly and ready to accept Marbles through the Marble API."
+            }
+        }
+    }
+
+    /// Only a coordinator accepting marbles can serve workloads.
+    fn is_ready(&self) -> bool {
+        matches!(self, Self::AcceptingMarbles)
+    }
+}
+
+/// Why a request was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Not possible in the current state.
+    WrongState(CoordinatorState),
+    /// The request itself is bad.
+    Invalid(&'static str),
+    /// Attestation failed.
+    Attestation(AttestationError),
+    /// No such marble.
+    UnknownMarble,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::WrongState(state) => write!(f, "not possible in state `{}`", state.name()),
+            Self::Invalid(why) => f.write_str(why),
+            Self::Attestation(error) => write!(f, "attestation failed: {error}"),
+            Self::UnknownMarble => f.write_str("no marble with this uuid was activated"),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    state: CoordinatorState,
+    manifest: Option<String>,
+    generation: u64,
+    /// Activated marbles: uuid to type.
+    marbles: HashMap<String, String>,
+}
+
+/// The coordinator; clones share it.
+#[derive(Clone, Debug)]
+pub(crate) struct Coordinator {
+    inner: Arc<Mutex<Inner>>,
+    /// The state cell `/status` and readiness read.
+    cell: vitals::health::StateCell<CoordinatorState>,
+}
+
+/// The marble types the demo manifest defines.
+pub(crate) const MARBLE_TYPES: [&str; 3] = ["frontend", "backend", "database"];
+
+impl Coordinator {
+    /// A coordinator starting in `state`.
+    pub(crate) fn new(state: CoordinatorState) -> Self {
+        state.set_current();
+        COORDINATOR.manifest_generation().set(0.0);
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                state,
+                manifest: None,
+                generation: 0,
+                marbles: HashMap::new(),
+            })),
+            cell: vitals::health::StateCell::new(state),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The cell to register with the health registry.
+    pub(crate) fn state_cell(&self) -> vitals::health::StateCell<CoordinatorState> {
+        self.cell.clone()
+    }
+
+    /// The current state.
+    pub(crate) fn state(&self) -> CoordinatorState {
+        self.lock().state
+    }
+
+    fn move_to(&self, inner: &mut Inner, state: CoordinatorState) {
+        if inner.state != state {
+            tracing::info!(
+                from = inner.state.name(),
+                to = state.name(),
+                "coordinator state changed"
+            );
+        }
+        inner.state = state;
+        state.set_current();
+        self.cell.set(state);
+    }
+
+    /// Unseals the saved state with `key`: recovery ends, a manifest is expected.
+    pub(crate) fn recover(&self, key: &str) -> Result<(), Refusal> {
+        let mut inner = self.lock();
+        if inner.state != CoordinatorState::Recovery {
+            return Err(Refusal::WrongState(inner.state));
+        }
+        if key.is_empty() {
+            return Err(Refusal::Invalid("the recovery key is empty"));
+        }
+        self.move_to(&mut inner, CoordinatorState::AcceptingManifest);
+        Ok(())
+    }
+
+    /// Sets (or updates) the manifest; returns its generation.
+    pub(crate) fn set_manifest(&self, manifest: &str) -> Result<u64, Refusal> {
+        let mut inner = self.lock();
+        if inner.state == CoordinatorState::Recovery {
+            // A new manifest is the other way out of recovery.
+            tracing::warn!("manifest set in recovery mode: the sealed state is discarded");
+        }
+        if serde_json::from_str::<serde_json::Value>(manifest).is_err() {
+            return Err(Refusal::Invalid("the manifest is not JSON"));
+        }
+        inner.manifest = Some(manifest.to_owned());
+        inner.generation += 1;
+        COORDINATOR
+            .manifest_generation()
+            .set(inner.generation as f64);
+        self.move_to(&mut inner, CoordinatorState::AcceptingMarbles);
+        Ok(inner.generation)
+    }
+
+    /// The manifest and its generation.
+    pub(crate) fn manifest(&self) -> Result<(String, u64), Refusal> {
+        let inner = self.lock();
+        match &inner.manifest {
+            Some(manifest) => Ok((manifest.clone(), inner.generation)),
+            None => Err(Refusal::WrongState(inner.state)),
+        }
+    }
+
+    /// Activates a marble after checking its quote.
+    pub(crate) fn activate(
+        &self,
+        marble_type: &str,
+        uuid: &str,
+        quote: &[u8],
+    ) -> Result<String, Refusal> {
+        let mut inner = self.lock();
+        if inner.state != CoordinatorState::AcceptingMarbles {
+            return Err(Refusal::WrongState(inner.state));
+        }
+        if uuid.is_empty() {
+            return Err(Refusal::Invalid("the uuid is empty"));
+        }
+        MARBLES
+            .marble_activations_total(marble_type, uuid)
+            .increment(1);
+        if let Err(error) = attest(marble_type, quote) {
+            COORDINATOR.attestation_failures_total(error).increment(1);
+            tracing::warn!(
+                marble_type,
+                uuid,
+                reason = vitals::MetricEnum::label_value(&error),
+                "attestation failed"
+            );
+            return Err(Refusal::Attestation(error));
+        }
+        MARBLES
+            .marble_activations_success_total(marble_type, uuid)
+            .increment(1);
+        inner
+            .marbles
+            .insert(uuid.to_owned(), marble_type.to_owned());
+        Ok(format!(
+            "certificate for {marble_type}/{uuid} (generation {})",
+            inner.generation
+        ))
+    }
+
+    /// Issues a mesh certificate to an activated marble.
+    pub(crate) fn mesh_certificate(&self, uuid: &str) -> Result<String, Refusal> {
+        let inner = self.lock();
+        match inner.marbles.get(uuid) {
+            Some(marble_type) => Ok(format!("mesh certificate for {marble_type}/{uuid}")),
+            None => Err(Refusal::UnknownMarble),
+        }
+    }
+}
+
+/// The simulated quote check: a real coordinator verifies the quote's
+/// signature chain and measurement; here the quote names its own defect.
+fn attest(marble_type: &str, quote: &[u8]) -> Result<(), AttestationError> {
+    if !MARBLE_TYPES.contains(&marble_type) {
+        return Err(AttestationError::UnknownMarbleType);
+    }
+    match quote {
+        b"" | b"garbage" => Err(AttestationError::InvalidQuote),
+        b"wrong-measurement" => Err(AttestationError::UnknownMeasurement),
+        b"old-tcb" => Err(AttestationError::TcbOutOfDate),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_machine_goes_recovery_then_manifest_then_marbles() {
+        let coordinator = Coordinator::new(CoordinatorState::Recovery);
+        assert_eq!(
+            coordinator.activate("frontend", "u1", b"ok"),
+            Err(Refusal::WrongState(CoordinatorState::Recovery))
+        );
+        coordinator.recover("key").unwrap();
+        assert_eq!(coordinator.state(), CoordinatorState::AcceptingManifest);
+        assert_eq!(coordinator.set_manifest("{}"), Ok(1));
+        assert_eq!(coordinator.state(), CoordinatorState::AcceptingMarbles);
+        assert_eq!(
+            coordinator.state_cell().get(),
+            CoordinatorState::AcceptingMarbles
+        );
+        assert!(coordinator.activate("frontend", "u1", b"ok").is_ok());
+        assert!(coordinator.mesh_certificate("u1").is_ok());
+        assert_eq!(
+            coordinator.mesh_certificate("u2"),
+            Err(Refusal::UnknownMarble)
+        );
+        assert_eq!(
+            coordinator.activate("frontend", "u3", b"old-tcb"),
+            Err(Refusal::Attestation(AttestationError::TcbOutOfDate))
+        );
+        assert_eq!(coordinator.set_manifest("{}"), Ok(2));
+    }
+
+    #[test]
+    fn only_accepting_marbles_is_ready() {
+        assert!(!CoordinatorState::Recovery.is_ready());
+        assert!(!CoordinatorState::AcceptingManifest.is_ready());
+        assert!(CoordinatorState::AcceptingMarbles.is_ready());
+        assert_eq!(CoordinatorState::AcceptingManifest.code(), 2);
+    }
+}
