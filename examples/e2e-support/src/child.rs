@@ -6,8 +6,10 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// A running child process whose standard output is collected line by
-/// line; killed (and reaped) when dropped, so a failing test leaves nothing behind.
+/// A running child process whose standard output and standard error are
+/// collected line by line (standard error is echoed too, so a failing
+/// test shows the example's logs); killed (and reaped) when dropped, so a
+/// failing test leaves nothing behind.
 #[derive(Debug)]
 pub struct Child {
     process: std::process::Child,
@@ -16,8 +18,7 @@ pub struct Child {
 }
 
 impl Child {
-    /// Starts `program` with `args` and extra environment `env`. Standard
-    /// error is inherited, so the example's logs show in a failing test's output.
+    /// Starts `program` with `args` and extra environment `env`.
     pub fn spawn(program: impl AsRef<Path>, args: &[&str], env: &[(&str, &str)]) -> Self {
         let program = program.as_ref();
         let mut process = Command::new(program)
@@ -25,16 +26,25 @@ impl Child {
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|error| panic!("cannot start `{}`: {error}", program.display()));
         let stdout = process.stdout.take().expect("stdout is piped");
+        let stderr = process.stderr.take().expect("stderr is piped");
         let (sender, lines) = mpsc::channel();
+        let errors = sender.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if sender.send(line).is_err() {
                     break;
                 }
+            }
+        });
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                // The test may have stopped listening; keep echoing.
+                let _ = errors.send(line);
             }
         });
         Self {
@@ -44,8 +54,8 @@ impl Child {
         }
     }
 
-    /// Waits (up to `timeout`) for a line of standard output containing
-    /// `needle` and returns it; panics with everything seen otherwise.
+    /// Waits (up to `timeout`) for a line of standard output or error
+    /// containing `needle` and returns it; panics with everything seen otherwise.
     pub fn wait_for_line(&mut self, needle: &str, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
         if let Some(line) = self.seen.iter().find(|line| line.contains(needle)) {
@@ -61,7 +71,7 @@ impl Child {
                     }
                 }
                 Err(_) => panic!(
-                    "no line containing `{needle}` within {timeout:?}; standard output so far: {:#?}; exited: {:?}",
+                    "no line containing `{needle}` within {timeout:?}; output so far: {:#?}; exited: {:?}",
                     self.seen,
                     self.process.try_wait()
                 ),
@@ -69,7 +79,7 @@ impl Child {
         }
     }
 
-    /// Every line of standard output read so far (after draining what is waiting).
+    /// Every line of standard output and error read so far (after draining what is waiting).
     pub fn output(&mut self) -> &[String] {
         while let Ok(line) = self.lines.try_recv() {
             self.seen.push(line);

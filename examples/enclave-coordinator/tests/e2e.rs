@@ -35,7 +35,7 @@ fn the_documented_series_answer_over_a_real_prometheus() {
         ],
         &[("EDG_COORDINATOR_PROMETHEUS_ADDR", &exporter.to_string())],
     );
-    let metrics_line = coordinator.wait_for_line("metrics: ", Duration::from_secs(30));
+    let metrics_line = coordinator.wait_for_line("metrics: http://", Duration::from_secs(30));
     assert_eq!(
         address_in(&metrics_line),
         exporter,

@@ -47,7 +47,7 @@ fn the_guide_s_queries_answer_over_a_real_prometheus() {
         ],
         &[("ZISK_COORDINATOR_METRICS_PORT", &env_port.to_string())],
     );
-    let first = coordinator.wait_for_line("metrics: ", Duration::from_secs(30));
+    let first = coordinator.wait_for_line("metrics: http://", Duration::from_secs(30));
     assert_eq!(
         first,
         format!("metrics: http://127.0.0.1:{env_port}/metrics")
