@@ -105,6 +105,14 @@ impl Exporter {
         Server::bind(self.address, self.router(), self.tls.clone()).await
     }
 
+    /// Binds the configured address, with the configured TLS, serving
+    /// `router` instead of the endpoints alone: one port for an application
+    /// and its endpoints (`app.merge(exporter.router())`, or the endpoints
+    /// as `app`'s fallback service to answer some paths differently).
+    pub async fn bind_with(&self, router: Router) -> Result<Server, BuildError> {
+        Server::bind(self.address, router, self.tls.clone()).await
+    }
+
     /// Binds and serves until `shutdown` completes (pass the application's
     /// signal, e.g. `tokio::signal::ctrl_c()` mapped to `()`).
     pub async fn serve(&self, shutdown: impl Future<Output = ()> + Send) -> Result<(), BuildError> {
