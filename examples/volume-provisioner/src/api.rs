@@ -1,0 +1,129 @@
+//! The HTTP surface: the JSON API under `/api/v1` (bearer token, measured),
+//! `/health`, `/healthz` and `/livez` answering `{"status": "healthy"}`,
+//! and the exporter's `/metrics` (bearer token) for every other path.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+use vitals::health::{HealthRegistry, Probe};
+
+use crate::jobs::{Jobs, Refusal, VolumeRequest};
+
+/// The whole application: API, health, then `endpoints` (the exporter's
+/// router) for `/metrics` and the rest.
+pub(crate) fn router(
+    jobs: Jobs,
+    token: Option<Arc<str>>,
+    health: HealthRegistry,
+    endpoints: Router,
+) -> Router {
+    let api = Router::new()
+        .route("/api/v1/volumes", post(create_volume))
+        .route("/api/v1/jobs/{id}", get(get_job).delete(cancel_job))
+        .with_state(jobs)
+        .route_layer(from_fn_with_state(token, require_token))
+        // Outside the token check, so refused requests are counted too.
+        .layer(from_fn(crate::http_metrics::record));
+    let probes = Router::new()
+        .route("/health", get(healthy))
+        .route("/healthz", get(healthy))
+        .route("/livez", get(healthy))
+        .with_state(health);
+    api.merge(probes).fallback_service(endpoints)
+}
+
+/// 401 unless `Authorization: Bearer <token>` (when a token is configured).
+async fn require_token(
+    State(token): State<Option<Arc<str>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(token) = token else {
+        return next.run(request).await;
+    };
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    if presented.is_some_and(|presented| same(presented.as_bytes(), token.as_bytes())) {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "missing or wrong bearer token"})),
+        )
+            .into_response()
+    }
+}
+
+/// Compares without an early exit, so timing does not reveal a prefix.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
+/// The liveness checks, answered as the guide's JSON.
+async fn healthy(State(health): State<HealthRegistry>) -> Response {
+    if health.report(Probe::Liveness).await.is_ok() {
+        Json(json!({"status": "healthy"})).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unhealthy"})),
+        )
+            .into_response()
+    }
+}
+
+async fn create_volume(State(jobs): State<Jobs>, body: axum::body::Bytes) -> Response {
+    let request: VolumeRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(error) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": format!("bad request body: {error}")})),
+            )
+                .into_response();
+        }
+    };
+    match jobs.start(request) {
+        Ok(job_id) => (StatusCode::ACCEPTED, Json(json!({"job_id": job_id}))).into_response(),
+        Err(Refusal::Invalid(why)) => {
+            (StatusCode::BAD_REQUEST, Json(json!({"error": why}))).into_response()
+        }
+        Err(Refusal::PoolFull) => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            Json(json!({"error": "the storage pool is full"})),
+        )
+            .into_response(),
+    }
+}
+
+async fn get_job(State(jobs): State<Jobs>, Path(id): Path<String>) -> Response {
+    match jobs.get(&id) {
+        Some(job) => Json(job).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({"error": "no such job"}))).into_response(),
+    }
+}
+
+async fn cancel_job(State(jobs): State<Jobs>, Path(id): Path<String>) -> Response {
+    match jobs.cancel(&id) {
+        Some(true) => (
+            StatusCode::ACCEPTED,
+            Json(json!({"job_id": id, "status": "cancelling"})),
+        )
+            .into_response(),
+        Some(false) => (
+            StatusCode::CONFLICT,
+            Json(json!({"error": "the job already ended"})),
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({"error": "no such job"}))).into_response(),
+    }
+}
