@@ -48,6 +48,15 @@ enum ActivationState {
     Activating,
 }
 
+/// Derives may come before the attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[metric_enum(rename_all = "SCREAMING_SNAKE_CASE")]
+enum Priority {
+    #[metric(rename = "low")]
+    Background,
+    Interactive,
+}
+
 #[metric_enum]
 #[derive(Debug)]
 enum ManifestError {
@@ -85,6 +94,10 @@ fn label_values_are_snake_case_with_renames() {
     assert_eq!(JobOutcome::Failed.label_value(), "failed");
     assert_eq!(Method::LABEL_VALUES, ["JobRequest", "WaitJobResult"]);
     assert_eq!(Method::JobRequest.index(), 0);
+    assert_eq!(Priority::LABEL_VALUES, ["low", "INTERACTIVE"]);
+    assert_eq!(Priority::Background.label_value(), "low");
+    let (first, copy) = (Priority::Interactive, Priority::Interactive);
+    assert_eq!(first, copy, "derives before the attribute still apply");
     assert_eq!(JobOutcome::Completed.label_value(), "completed");
     assert_eq!(Method::WaitJobResult.label_value(), "WaitJobResult");
 }
