@@ -235,3 +235,94 @@ mod tests {
         assert!(buckets_problem(&[(0.1, span), (1.0, span)], span).is_none());
     }
 }
+
+/// Units a metric may declare, as they are spelt in its name, with the
+/// `metrics::Unit` variant each stands for.
+pub(crate) const UNITS: &[(&str, &str)] = &[
+    ("seconds", "Seconds"),
+    ("milliseconds", "Milliseconds"),
+    ("microseconds", "Microseconds"),
+    ("nanoseconds", "Nanoseconds"),
+    ("bytes", "Bytes"),
+    ("kibibytes", "Kibibytes"),
+    ("mebibytes", "Mebibytes"),
+    ("gibibytes", "Gibibytes"),
+    ("tebibytes", "Tebibytes"),
+    ("percent", "Percent"),
+    ("bits_per_second", "BitsPerSecond"),
+];
+
+/// The metric name without the `_total` of a counter.
+pub(crate) fn base_name(name: &str, counter: bool) -> &str {
+    if counter {
+        name.strip_suffix("_total").unwrap_or(name)
+    } else {
+        name
+    }
+}
+
+/// Why a counter's name is wrong, if it is: counters end in `_total`.
+pub(crate) fn counter_name_problem(name: &str) -> Option<String> {
+    (!name.ends_with("_total"))
+        .then(|| format!("counter `{name}` must end in `_total`; expected `{name}_total`"))
+}
+
+/// Why `unit` cannot be the unit of metric `name`: OpenMetrics wants the
+/// unit as a suffix of the name (before a counter's `_total`).
+pub(crate) fn unit_suffix_problem(name: &str, unit: &str, counter: bool) -> Option<String> {
+    let base = base_name(name, counter);
+    if base.ends_with(&format!("_{unit}")) {
+        return None;
+    }
+    let expected = if counter {
+        format!("_{unit}_total")
+    } else {
+        format!("_{unit}")
+    };
+    Some(format!(
+        "unit `{unit}` is not a suffix of `{name}`; expected a name ending in `{expected}`"
+    ))
+}
+
+/// The unit a name announces by its suffix, if any.
+pub(crate) fn unit_from_name(name: &str, counter: bool) -> Option<&'static str> {
+    let base = base_name(name, counter);
+    UNITS
+        .iter()
+        .map(|(unit, _)| *unit)
+        .find(|unit| base.ends_with(&format!("_{unit}")))
+}
+
+/// Why histogram `name` is wrong for a duration, if it looks like one
+/// (`duration` or `latency` in its name) without measuring in seconds.
+pub(crate) fn duration_histogram_problem(name: &str) -> Option<String> {
+    let looks_like_duration = name.contains("duration") || name.contains("latency");
+    (looks_like_duration && !name.ends_with("_seconds")).then(|| {
+        format!(
+            "histogram `{name}` measures a duration; durations are in seconds, so expected a name ending in `_seconds`"
+        )
+    })
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn units_and_suffixes() {
+        assert_eq!(counter_name_problem("jobs_total"), None);
+        assert!(counter_name_problem("jobs").is_some());
+        assert_eq!(
+            unit_suffix_problem("cpu_seconds_total", "seconds", true),
+            None
+        );
+        assert!(unit_suffix_problem("payload", "bytes", false).is_some());
+        assert_eq!(
+            unit_from_name("job_duration_seconds", false),
+            Some("seconds")
+        );
+        assert_eq!(unit_from_name("sent_bytes_total", true), Some("bytes"));
+        assert!(duration_histogram_problem("job_duration_ms").is_some());
+        assert_eq!(duration_histogram_problem("job_duration_seconds"), None);
+    }
+}

@@ -38,15 +38,22 @@
 //! - [`catalogue`](mod@catalogue): every metric the program declares, registered at link
 //!   time, for exporters, documentation and dashboards.
 //! - [`testing`]: capture what code records without a global recorder.
+//! - [`metric_enum`]: a fieldless enum as a fixed set of label values, an
+//!   error status, or a state gauge ([`StateMetric`]).
+//! - [`metric_group`]: typed counters, gauges and histograms declared as
+//!   the fields of a struct, labelled by enums and [`bounded`] strings.
 //!
 //! ## Cargo features
 //! - `http`: status labels from `http::StatusCode` and `http::Response`.
 //! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names).
 
+pub mod bounded;
 pub mod catalogue;
+pub mod group;
 mod metric_enum;
 mod recorder_identity;
 pub mod rpc;
+pub mod state;
 pub mod status;
 pub mod testing;
 
@@ -56,5 +63,6 @@ pub mod __private;
 
 pub use crate::catalogue::catalogue;
 pub use crate::metric_enum::MetricEnum;
+pub use crate::state::{StateEncoding, StateMetric};
 pub use crate::status::{ErrorStatus, RpcStatus};
-pub use vitals_macros::instrument_rpc;
+pub use vitals_macros::{instrument_rpc, metric_enum, metric_group};

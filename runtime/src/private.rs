@@ -14,6 +14,12 @@ pub use crate::catalogue::{
 };
 pub use crate::rpc::{CallGuard, RpcSite};
 
+pub use crate::bounded::BoundedLabel;
+pub use crate::group::{CounterFamily, GaugeFamily, HistogramFamily, LabelArg};
+pub use crate::metric_enum::MetricEnum;
+pub use crate::state::{StateEncoding, StateGauge, StateMetric};
+pub use crate::status::ErrorStatus;
+
 pub use core::option::Option::{None, Some};
 
 /// Learns the ambient recorder now. An exporter calls this right after
