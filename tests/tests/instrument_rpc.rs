@@ -759,7 +759,11 @@ fn trace_runs_the_call_in_a_span_that_records_the_status() {
 trait Pinger {
     #[instrument_rpc(prefix = "default_method", method = "Ping")]
     fn ping(&self, fail: bool) -> Result<(), String> {
-        if fail { Err("unreachable".into()) } else { Ok(()) }
+        if fail {
+            Err("unreachable".into())
+        } else {
+            Ok(())
+        }
     }
 }
 
