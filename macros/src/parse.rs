@@ -159,3 +159,26 @@ pub(crate) fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
     // The first paragraph is the summary; the help text is one line.
     paragraphs.next().map(|first| first.join(" "))
 }
+
+/// `rename_all = "PascalCase"`: the rule, with the literal for later errors;
+/// `None` (and an error listing the accepted cases) for an unknown case.
+pub(crate) fn parse_rename_rule(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<Option<(crate::names::RenameRule, LitStr)>> {
+    let name: LitStr = meta.value()?.parse()?;
+    match crate::names::RenameRule::from_name(&name.value()) {
+        Some(rule) => Ok(Some((rule, name))),
+        None => {
+            cx.error_spanned_by(
+                &name,
+                format!(
+                    "unknown case `{}`; expected {}",
+                    name.value(),
+                    symbol::one_of(crate::names::RenameRule::NAMES)
+                ),
+            );
+            Ok(None)
+        }
+    }
+}

@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 use crate::attr::Attr;
 use crate::ctxt::Ctxt;
 use crate::names::RenameRule;
-use crate::parse::{StaticLabel, key_of, parse_static_labels, unknown_argument};
+use crate::parse::{StaticLabel, key_of, parse_rename_rule, parse_static_labels, unknown_argument};
 use crate::symbol::{
     self, CRATE, ENCODING, ENUM_ARGUMENTS, HELP, LABELS, RENAME, RENAME_ALL, STATE,
     VARIANT_ARGUMENTS,
@@ -55,17 +55,8 @@ impl EnumArgs {
         let span = meta.path.span();
         match key_of(&meta).as_str() {
             RENAME_ALL => {
-                let name: LitStr = meta.value()?.parse()?;
-                match RenameRule::from_name(&name.value()) {
-                    Some(rule) => self.rename_all.set(cx, span, rule),
-                    None => cx.error_spanned_by(
-                        &name,
-                        format!(
-                            "unknown case `{}`; expected {}",
-                            name.value(),
-                            symbol::one_of(RenameRule::NAMES)
-                        ),
-                    ),
+                if let Some((rule, _)) = parse_rename_rule(cx, &meta)? {
+                    self.rename_all.set(cx, span, rule);
                 }
             }
             STATE => self.state.set(cx, span, meta.value()?.parse()?),

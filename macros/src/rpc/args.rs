@@ -8,10 +8,11 @@ use crate::attr::Attr;
 use crate::ctxt::Ctxt;
 use crate::names::RenameRule;
 use crate::parse::{
-    Buckets, StaticLabel, parse_buckets, parse_flag, parse_static_labels, unknown_argument,
+    Buckets, StaticLabel, parse_buckets, parse_flag, parse_rename_rule, parse_static_labels,
+    unknown_argument,
 };
 use crate::symbol::{
-    self, BUCKETS, CRATE, IN_FLIGHT, LABELS, METHOD, PREFIX, RENAME_ALL, RPC_ARGUMENTS, SKIP, TRACE,
+    BUCKETS, CRATE, IN_FLIGHT, LABELS, METHOD, PREFIX, RENAME_ALL, RPC_ARGUMENTS, SKIP, TRACE,
 };
 
 /// The arguments as written, each at most once. Meaning is checked later.
@@ -80,17 +81,8 @@ impl RpcArgs {
             PREFIX => self.prefix.set(cx, span, meta.value()?.parse()?),
             METHOD => self.method.set(cx, span, meta.value()?.parse()?),
             RENAME_ALL => {
-                let name: LitStr = meta.value()?.parse()?;
-                match RenameRule::from_name(&name.value()) {
-                    Some(rule) => self.rename_all.set(cx, span, (rule, name)),
-                    None => cx.error_spanned_by(
-                        &name,
-                        format!(
-                            "unknown case `{}`; expected {}",
-                            name.value(),
-                            symbol::one_of(RenameRule::NAMES)
-                        ),
-                    ),
+                if let Some(rule) = parse_rename_rule(cx, &meta)? {
+                    self.rename_all.set(cx, span, rule);
                 }
             }
             BUCKETS => {
