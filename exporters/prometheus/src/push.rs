@@ -154,8 +154,12 @@ async fn send(config: &PushConfig, url: &str, body: String) -> Result<(), PushEr
     if status.is_success() {
         return Ok(());
     }
-    let mut body = String::from_utf8_lossy(&answer).trim().to_owned();
-    body.truncate(body.floor_char_boundary(512));
+    // The gateway explains a rejection in the body; keep the start of it.
+    let body: String = String::from_utf8_lossy(&answer)
+        .trim()
+        .chars()
+        .take(512)
+        .collect();
     Err(PushError::Rejected {
         url: url.to_owned(),
         status,
