@@ -8,7 +8,12 @@
 use std::sync::Arc;
 
 use metrics::{Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit};
-use metrics_exporter_prometheus::{PrometheusHandle, PrometheusRecorder};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
+
+use crate::builder::StoreConfig;
+use crate::error::BuildError;
 
 /// A metrics store that can render itself for a scrape.
 pub trait Render: Send + Sync + 'static {
@@ -38,6 +43,27 @@ pub struct StockRecorder {
 }
 
 impl StockRecorder {
+    /// A recorder with the configured buckets: real histograms for every
+    /// metric, never the summary fallback.
+    pub fn from_config(config: &StoreConfig) -> Result<Self, BuildError> {
+        let invalid = |metric: &str| {
+            let metric = metric.to_owned();
+            move |error: metrics_exporter_prometheus::BuildError| BuildError::InvalidBuckets {
+                metric,
+                reason: error.to_string(),
+            }
+        };
+        let mut builder = PrometheusBuilder::new()
+            .set_buckets(&config.default_buckets)
+            .map_err(invalid("*"))?;
+        for (name, bounds) in &config.buckets {
+            builder = builder
+                .set_buckets_for_metric(Matcher::Full(name.clone()), bounds)
+                .map_err(invalid(name))?;
+        }
+        Ok(Self::new(builder.build_recorder()))
+    }
+
     /// Wraps a recorder built by `metrics_exporter_prometheus::PrometheusBuilder`.
     pub fn new(recorder: PrometheusRecorder) -> Self {
         let handle = recorder.handle();
