@@ -37,6 +37,7 @@ pub struct ExporterBuilder {
     protect_health: bool,
     tls: Option<TlsConfig>,
     push: Option<PushConfig>,
+    push_interval: Duration,
     upkeep_interval: Duration,
     default_buckets: Vec<f64>,
     bucket_overrides: Vec<(String, Vec<f64>)>,
@@ -95,6 +96,7 @@ impl ExporterBuilder {
             protect_health: false,
             tls: None,
             push: None,
+            push_interval: Duration::from_secs(15),
             upkeep_interval: Duration::from_secs(5),
             default_buckets: DEFAULT_BUCKETS.to_vec(),
             bucket_overrides: Vec::new(),
@@ -199,9 +201,7 @@ impl ExporterBuilder {
 
     /// How often to push (default 15 s).
     pub fn push_interval(mut self, interval: Duration) -> Self {
-        if let Some(push) = &mut self.push {
-            push.interval = interval.max(Duration::from_millis(10));
-        }
+        self.push_interval = interval.max(Duration::from_millis(10));
         self
     }
 
@@ -322,7 +322,7 @@ impl ExporterBuilder {
             self.token,
             self.protect_health,
             tls,
-            self.push,
+            self.push.map(|push| push.with_interval(self.push_interval)),
         ))
     }
 }

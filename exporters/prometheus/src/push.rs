@@ -27,7 +27,7 @@ const PUSH_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) struct PushConfig {
     authority: String,
     path: String,
-    pub(crate) interval: Duration,
+    interval: Duration,
 }
 
 impl PushConfig {
@@ -88,6 +88,12 @@ impl PushConfig {
         check_value(name, value).map_err(invalid)?;
         self.path.push_str(&format!("/{name}/{value}"));
         Ok(self)
+    }
+
+    /// Sets how often the push loop pushes.
+    pub(crate) fn with_interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
     }
 
     fn push_url(&self) -> String {
