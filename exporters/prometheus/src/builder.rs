@@ -328,7 +328,7 @@ impl ExporterBuilder {
 }
 
 /// Bucket bounds must be finite and strictly increasing.
-fn checked_buckets(metric: &str, bounds: &[f64]) -> Result<Vec<f64>, BuildError> {
+pub(crate) fn checked_buckets(metric: &str, bounds: &[f64]) -> Result<Vec<f64>, BuildError> {
     let invalid = |reason: &str| BuildError::InvalidBuckets {
         metric: metric.to_owned(),
         reason: reason.to_owned(),

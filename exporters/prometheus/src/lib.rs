@@ -55,12 +55,15 @@
 //! ```
 //!
 //! ## Storage
-//! Endpoints render through the [`Render`] trait; the stock
-//! `metrics-exporter-prometheus` recorder ([`StockRecorder`]) is the default
-//! store and [`ExporterBuilder::store`] plugs in another, which receives the
-//! resolved buckets as a [`StoreConfig`]. The store's upkeep (draining
-//! histogram samples) runs on a background thread every 5 s, so memory stays
-//! bounded when nobody scrapes.
+//! Endpoints render through the [`Render`] trait. The default store,
+//! [`StockRecorder`], keeps counters and gauges in the stock
+//! `metrics-exporter-prometheus` recorder and histograms in fixed atomic
+//! buckets of its own: the stock histograms buffer every observation until a
+//! drain and can lose observations recorded while a scrape drains them, while
+//! these cost one `fetch_add` and one compare-and-swap, never grow, and are
+//! exact under concurrent scrapes. [`ExporterBuilder::store`] plugs in another
+//! store, which receives the resolved buckets as a [`StoreConfig`]. The
+//! store's upkeep runs on a background thread every 5 s, scrapes or not.
 //!
 //! ## Cargo features
 //! - `process` (default): `process_*` metrics via `metrics-process`.
@@ -72,6 +75,7 @@ mod builder;
 mod endpoints;
 mod error;
 mod exporter;
+mod histograms;
 mod negotiate;
 pub mod openmetrics;
 #[cfg(feature = "process")]
