@@ -43,7 +43,8 @@
 //!
 //! ## Cargo features
 //! - `http`: status labels from `http::StatusCode` and `http::Response`.
-//! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names).
+//! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names),
+//!   and `grpc.health.v1` statuses driven by [`health`] readiness.
 
 pub mod catalogue;
 pub mod health;
