@@ -42,14 +42,18 @@
 //!   error status, or a state gauge ([`StateMetric`]).
 //! - [`metric_group`]: typed counters, gauges and histograms declared as
 //!   the fields of a struct, labelled by enums and [`bounded`] strings.
+//! - [`health`]: liveness and readiness checks and application states,
+//!   shared by the exporter's probes and gRPC health.
 //!
 //! ## Cargo features
 //! - `http`: status labels from `http::StatusCode` and `http::Response`.
-//! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names).
+//! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names),
+//!   and `grpc.health.v1` statuses driven by [`health`] readiness.
 
 pub mod bounded;
 pub mod catalogue;
 pub mod group;
+pub mod health;
 mod metric_enum;
 mod recorder_identity;
 pub mod rpc;
