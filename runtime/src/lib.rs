@@ -38,16 +38,17 @@
 //! - [`catalogue`](mod@catalogue): every metric the program declares, registered at link
 //!   time, for exporters, documentation and dashboards.
 //! - [`testing`]: capture what code records without a global recorder.
-//! - [`health`]: liveness and readiness checks and application states,
-//!   shared by the exporter's probes and gRPC health.
 //! - [`metric_enum`]: a fieldless enum as a fixed set of label values, an
 //!   error status, or a state gauge ([`StateMetric`]).
 //! - [`metric_group`]: typed counters, gauges and histograms declared as
 //!   the fields of a struct, labelled by enums and [`bounded`] strings.
+//! - [`health`]: liveness and readiness checks and application states,
+//!   shared by the exporter's probes and gRPC health.
 //!
 //! ## Cargo features
 //! - `http`: status labels from `http::StatusCode` and `http::Response`.
-//! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names).
+//! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names),
+//!   and `grpc.health.v1` statuses driven by [`health`] readiness.
 
 pub mod bounded;
 pub mod catalogue;

@@ -753,3 +753,37 @@ fn trace_runs_the_call_in_a_span_that_records_the_status() {
         ]
     );
 }
+
+// ---------------------------------------------------------------- trait default methods
+
+trait Pinger {
+    #[instrument_rpc(prefix = "default_method", method = "Ping")]
+    fn ping(&self, fail: bool) -> Result<(), String> {
+        if fail {
+            Err("unreachable".into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+struct PingerA;
+struct PingerB;
+impl Pinger for PingerA {}
+impl Pinger for PingerB {}
+
+#[test]
+fn a_trait_default_method_is_one_site_for_every_implementor() {
+    let text = render(|| {
+        PingerA.ping(false).unwrap();
+        PingerB.ping(false).unwrap();
+        PingerB.ping(true).unwrap_err();
+    });
+    assert_eq!(
+        samples(&text, "default_method_requests_total"),
+        [
+            "default_method_requests_total{method=\"Ping\",status=\"error\"} 1",
+            "default_method_requests_total{method=\"Ping\",status=\"ok\"} 2",
+        ]
+    );
+}

@@ -5,41 +5,18 @@
 //! handles do not allocate (`CapturingRecorder`), so every allocation counted
 //! would be the instrumentation's own.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod support;
+
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
+use support::alloc::{CountingAllocator, allocations};
 use vitals::instrument_rpc;
 use vitals::testing::CapturingRecorder;
 
-struct CountingAllocator;
-
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to the system allocator; only counts.
-#[allow(unsafe_code)] // a test allocator: implementing `GlobalAlloc` requires `unsafe`
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
-
-fn allocations() -> u64 {
-    ALLOCATIONS.with(Cell::get)
-}
 
 #[instrument_rpc(prefix = "alloc", buckets = [0.001, 0.1])]
 fn sync_call(code: u8) -> tonic::Code {

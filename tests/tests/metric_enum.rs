@@ -48,6 +48,25 @@ enum ActivationState {
     Activating,
 }
 
+/// Derives may come before the attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[metric_enum(rename_all = "SCREAMING_SNAKE_CASE")]
+enum Priority {
+    #[metric(rename = "low")]
+    Background,
+    Interactive,
+}
+
+/// A state set from many threads at once.
+#[metric_enum(state = "contended_state")]
+#[derive(Clone, Copy, Debug)]
+enum Contended {
+    A,
+    B,
+    C,
+    D,
+}
+
 #[metric_enum]
 #[derive(Debug)]
 enum ManifestError {
@@ -85,6 +104,10 @@ fn label_values_are_snake_case_with_renames() {
     assert_eq!(JobOutcome::Failed.label_value(), "failed");
     assert_eq!(Method::LABEL_VALUES, ["JobRequest", "WaitJobResult"]);
     assert_eq!(Method::JobRequest.index(), 0);
+    assert_eq!(Priority::LABEL_VALUES, ["low", "INTERACTIVE"]);
+    assert_eq!(Priority::Background.label_value(), "low");
+    let (first, copy) = (Priority::Interactive, Priority::Interactive);
+    assert_eq!(first, copy, "derives before the attribute still apply");
     assert_eq!(JobOutcome::Completed.label_value(), "completed");
     assert_eq!(Method::WaitJobResult.label_value(), "WaitJobResult");
 }
@@ -241,4 +264,30 @@ fn state_gauges_are_in_the_catalogue() {
         .find(|family| family.name() == "coordinator_state")
         .expect("declared");
     assert_eq!(state.known_series(), [Vec::<(&str, &str)>::new()]);
+}
+
+#[test]
+fn concurrent_state_changes_settle_on_one_current_state() {
+    let recorder = vitals::testing::CapturingRecorder::new();
+    std::thread::scope(|scope| {
+        for thread in 0..4 {
+            let recorder = recorder.clone();
+            scope.spawn(move || {
+                recorder.run(|| {
+                    let states = [Contended::A, Contended::B, Contended::C, Contended::D];
+                    for round in 0..2_000 {
+                        states[(thread + round) % 4].set_current();
+                    }
+                });
+            });
+        }
+    });
+    let recorded = recorder.snapshot();
+    let ones: Vec<String> = recorded
+        .series_of("contended_state")
+        .filter(|(_, value)| **value == vitals::testing::Value::Gauge(1.0))
+        .map(|(series, _)| series.to_string())
+        .collect();
+    assert_eq!(ones.len(), 1, "exactly one current state: {recorded}");
+    assert_eq!(recorded.series_of("contended_state").count(), 4);
 }

@@ -2,39 +2,14 @@
 //! series present at zero from the catalogue, asserted on rendered
 //! Prometheus text; and handles that follow the current recorder.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod support;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusRecorder};
+use support::alloc::{CountingAllocator, allocations};
 use vitals::{StateMetric, metric_enum, metric_group};
-
-/// Counts this thread's allocations, for the hot-path test.
-struct CountingAllocator;
-
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to the system allocator; only counts.
-#[allow(unsafe_code)] // a test allocator: implementing `GlobalAlloc` requires `unsafe`
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
-
-fn allocations() -> u64 {
-    ALLOCATIONS.with(Cell::get)
-}
 
 /// A state gauge, for the hot-path test.
 #[metric_enum(state = "hot_path_phase")]
@@ -81,6 +56,12 @@ struct CoordinatorMetrics {
     /// Log entries written, by tenant.
     #[metric(labels(tenant_id: &str, outcome: Outcome), limit = 2)]
     tenant_log_entries_total: Counter,
+    /// Jobs queued, by tenant.
+    #[metric(labels(tenant_id: &str))]
+    tenant_queued_jobs: Gauge,
+    /// Size of job inputs, by tenant and outcome.
+    #[metric(labels(tenant_id: &str, outcome: Outcome), buckets = [1024])]
+    tenant_input_bytes: Histogram,
     /// Bytes of manifests received.
     #[metric(unit = "bytes")]
     manifest_received_bytes_total: Counter,
@@ -103,6 +84,11 @@ fn recorder() -> PrometheusRecorder {
         .set_buckets_for_metric(
             Matcher::Full("coordinator_job_duration_seconds".into()),
             &[1.0, 5.0, 60.0],
+        )
+        .expect("valid buckets")
+        .set_buckets_for_metric(
+            Matcher::Full("coordinator_tenant_input_bytes".into()),
+            &[1024.0],
         )
         .expect("valid buckets")
         .build_recorder()
@@ -183,6 +169,11 @@ fn every_metric_kind_renders_with_its_labels() {
             .worker_jobs_total("worker-1", Outcome::Failed)
             .increment(1);
         METRICS.manifest_received_bytes_total().increment(512);
+        METRICS.tenant_queued_jobs("acme").set(2.0);
+        METRICS.tenant_queued_jobs("globex").increment(1.0);
+        METRICS
+            .tenant_input_bytes("acme", Outcome::Failed)
+            .record(2048.0);
     });
     assert_eq!(
         render(&recorder, "coordinator_"),
@@ -223,6 +214,18 @@ coordinator_jobs_total{kind=\"prove\",outcome=\"failed\"} 0
 # HELP coordinator_manifest_received_bytes_total Bytes of manifests received.
 # TYPE coordinator_manifest_received_bytes_total counter
 coordinator_manifest_received_bytes_total 512
+
+# HELP coordinator_tenant_input_bytes Size of job inputs, by tenant and outcome.
+# TYPE coordinator_tenant_input_bytes histogram
+coordinator_tenant_input_bytes_bucket{tenant_id=\"acme\",outcome=\"failed\",le=\"+Inf\"} 1
+coordinator_tenant_input_bytes_bucket{tenant_id=\"acme\",outcome=\"failed\",le=\"1024\"} 0
+coordinator_tenant_input_bytes_count{tenant_id=\"acme\",outcome=\"failed\"} 1
+coordinator_tenant_input_bytes_sum{tenant_id=\"acme\",outcome=\"failed\"} 2048
+
+# HELP coordinator_tenant_queued_jobs Jobs queued, by tenant.
+# TYPE coordinator_tenant_queued_jobs gauge
+coordinator_tenant_queued_jobs{tenant_id=\"acme\"} 2
+coordinator_tenant_queued_jobs{tenant_id=\"globex\"} 1
 
 # HELP coordinator_worker_jobs_total Jobs per worker, by outcome.
 # TYPE coordinator_worker_jobs_total counter
@@ -291,6 +294,11 @@ fn descriptors_are_in_the_catalogue() {
     assert_eq!(duration.buckets(), [1.0, 5.0, 60.0]);
     let bytes = find("coordinator_manifest_received_bytes_total");
     assert_eq!(bytes.unit(), Some(metrics::Unit::Bytes));
+    assert_eq!(
+        find("coordinator_tenant_input_bytes").unit(),
+        Some(metrics::Unit::Bytes)
+    );
+    assert_eq!(find("coordinator_tenant_queued_jobs").unit(), None);
     let per_worker = find("coordinator_worker_jobs_total");
     assert!(
         per_worker.known_series().is_empty(),

@@ -14,7 +14,14 @@
 //! - `prometheus_client`: `Family::get_or_create` per call with enum labels,
 //!   its own registry.
 //!
-//! Run with `cargo bench -p vitals-bench-rpc`; figures go in BENCHMARKS.md.
+//! The recorder the facade users share is chosen by `VITALS_BENCH_RECORDER`:
+//! `stock` (default) is metrics-exporter-prometheus's own recorder, which the
+//! alternatives are normally used with; `vitals` is the `vitals-prometheus`
+//! exporter's store (stock counters and gauges, fixed-bucket histograms),
+//! which is what a vitals service runs.
+//!
+//! Run with `cargo bench -p vitals-bench-rpc --bench instrument_rpc`;
+//! figures go in BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::sync::OnceLock;
@@ -165,19 +172,38 @@ fn prometheus_client_call(x: u64) -> u64 {
 
 // ------------------------------------------------------------------ harness
 
-fn install_recorder() -> metrics_exporter_prometheus::PrometheusHandle {
-    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new()
-        .set_buckets(&BUCKETS)
-        .expect("valid buckets")
-        .build_recorder();
-    let handle = recorder.handle();
-    metrics::set_global_recorder(recorder).expect("the only global recorder");
-    vitals::__private::refresh_recorder_identity();
-    handle
+/// Installs the shared global recorder; returns a way to render it.
+fn install_recorder() -> Box<dyn Fn() -> String> {
+    match std::env::var("VITALS_BENCH_RECORDER").as_deref() {
+        Ok("vitals") => {
+            let exporter = vitals_prometheus::Exporter::builder(vitals_prometheus::build_info!())
+                .default_buckets(&BUCKETS)
+                .expect("valid buckets")
+                .process_metrics(false)
+                .install()
+                .expect("the only global recorder");
+            println!("recorder: vitals-prometheus store");
+            Box::new(move || exporter.render(vitals_prometheus::Format::Text))
+        }
+        Ok("stock") | Err(_) => {
+            let recorder = metrics_exporter_prometheus::PrometheusBuilder::new()
+                .set_buckets(&BUCKETS)
+                .expect("valid buckets")
+                .build_recorder();
+            let handle = recorder.handle();
+            metrics::set_global_recorder(recorder).expect("the only global recorder");
+            vitals::__private::refresh_recorder_identity();
+            println!("recorder: metrics-exporter-prometheus");
+            Box::new(move || handle.render())
+        }
+        Ok(other) => {
+            panic!("unknown `VITALS_BENCH_RECORDER` value `{other}`; expected `stock` or `vitals`")
+        }
+    }
 }
 
 fn per_call(c: &mut Criterion) {
-    let handle = install_recorder();
+    let render = install_recorder();
     let mut group = c.benchmark_group("per_call");
     group.bench_function("floor", |b| b.iter(|| floor_call(black_box(3))));
     group.bench_function("vitals", |b| b.iter(|| vitals_call(black_box(3))));
@@ -191,7 +217,7 @@ fn per_call(c: &mut Criterion) {
     group.finish();
 
     // Each contender must have recorded, or its figure means nothing.
-    let text = handle.render();
+    let text = render();
     for series in [
         "bench_vitals_requests_total",
         "bench_raw_requests_total",

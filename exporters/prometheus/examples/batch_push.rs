@@ -20,7 +20,9 @@ async fn process_chunk(chunk: u32) -> Result<u32, std::io::Error> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let gateway = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:9091".to_owned());
+    let gateway = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "http://127.0.0.1:9091".to_owned());
     let exporter = Exporter::builder(build_info!())
         .push_gateway(&gateway, "batch_example")?
         .push_interval(Duration::from_secs(1))

@@ -70,7 +70,8 @@ async fn run() -> Result<(), BuildError> {
     let phase = StateCell::new(Phase::Warming);
     health.add_state("demo_phase", phase.clone());
 
-    let mut builder = Exporter::builder(build_info!()).listen_address_from_env("DEMO_METRICS_ADDR")?;
+    let mut builder =
+        Exporter::builder(build_info!()).listen_address_from_env("DEMO_METRICS_ADDR")?;
     if let Some(address) = address_flag() {
         builder = builder.listen_address_str(&address)?;
     }

@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
 use vitals::health::HealthRegistry;
 
 use crate::address::{DEFAULT_ADDRESS, parse_listen_address};
@@ -27,7 +26,6 @@ pub const DEFAULT_BUCKETS: &[f64] = &[
 ///
 /// Setters that can fail return `Result<Self, BuildError>` so `?` chains
 /// them; the rest return `Self`.
-#[derive(Debug)]
 #[must_use = "a builder does nothing until `install` or `build` is called"]
 pub struct ExporterBuilder {
     build_info: Option<BuildInfo>,
@@ -39,10 +37,50 @@ pub struct ExporterBuilder {
     protect_health: bool,
     tls: Option<TlsConfig>,
     push: Option<PushConfig>,
+    push_interval: Duration,
     upkeep_interval: Duration,
     default_buckets: Vec<f64>,
     bucket_overrides: Vec<(String, Vec<f64>)>,
     check_timeout: Duration,
+    store: Option<StoreFactory>,
+}
+
+/// Builds the metrics store from the builder's resolved configuration.
+pub type StoreFactory = Box<dyn FnOnce(&StoreConfig) -> Result<Arc<dyn Render>, BuildError> + Send>;
+
+/// What a metrics store needs from the builder: histogram buckets, already
+/// resolved from the catalogue and the builder's overrides and validated.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StoreConfig {
+    /// Bounds for every histogram not listed in `buckets`; a store must
+    /// never fall back to summaries.
+    pub default_buckets: Vec<f64>,
+    /// Bounds per metric name.
+    pub buckets: Vec<(String, Vec<f64>)>,
+}
+
+impl StoreConfig {
+    /// The bounds for histogram `name`.
+    pub fn buckets_for(&self, name: &str) -> &[f64] {
+        self.buckets
+            .iter()
+            .find(|(metric, _)| metric == name)
+            .map_or(&self.default_buckets, |(_, bounds)| bounds)
+    }
+}
+
+impl std::fmt::Debug for ExporterBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExporterBuilder")
+            .field("build_info", &self.build_info)
+            .field("address", &self.address)
+            .field("protected", &self.token.is_some())
+            .field("tls", &self.tls.is_some())
+            .field("push", &self.push)
+            .field("custom_store", &self.store.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ExporterBuilder {
@@ -58,10 +96,12 @@ impl ExporterBuilder {
             protect_health: false,
             tls: None,
             push: None,
+            push_interval: Duration::from_secs(15),
             upkeep_interval: Duration::from_secs(5),
             default_buckets: DEFAULT_BUCKETS.to_vec(),
             bucket_overrides: Vec::new(),
             check_timeout: Duration::from_secs(2),
+            store: None,
         }
     }
 
@@ -161,9 +201,7 @@ impl ExporterBuilder {
 
     /// How often to push (default 15 s).
     pub fn push_interval(mut self, interval: Duration) -> Self {
-        if let Some(push) = &mut self.push {
-            push.interval = interval.max(Duration::from_millis(10));
-        }
+        self.push_interval = interval.max(Duration::from_millis(10));
         self
     }
 
@@ -196,6 +234,16 @@ impl ExporterBuilder {
         self
     }
 
+    /// Uses another metrics store than the stock `metrics-exporter-prometheus`
+    /// recorder; endpoints, health, push and the catalogue wiring stay the same.
+    pub fn store(
+        mut self,
+        factory: impl FnOnce(&StoreConfig) -> Result<Arc<dyn Render>, BuildError> + Send + 'static,
+    ) -> Self {
+        self.store = Some(Box::new(factory));
+        self
+    }
+
     /// Builds the exporter and installs its recorder as the global `metrics`
     /// recorder: every instrumented call site in the process records into it.
     pub fn install(self) -> Result<Exporter, BuildError> {
@@ -210,7 +258,7 @@ impl ExporterBuilder {
 
     /// Builds the exporter without installing a global recorder: record
     /// through [`Exporter::recorder`] (e.g. with `metrics::with_local_recorder`).
-    pub fn build(self) -> Result<Exporter, BuildError> {
+    pub fn build(mut self) -> Result<Exporter, BuildError> {
         let catalogue = vitals::catalogue();
         let conflicts = catalogue.conflicts();
         if !conflicts.is_empty() {
@@ -219,33 +267,29 @@ impl ExporterBuilder {
             ));
         }
 
-        // Default buckets for every histogram, so none falls back to a summary.
-        let mut prometheus = PrometheusBuilder::new()
-            .set_buckets(&self.default_buckets)
-            .map_err(bucket_error("*"))?;
+        // Per-metric buckets: the builder's overrides, else the declaration's.
+        let mut buckets = self.bucket_overrides.clone();
         for family in catalogue.families() {
             let declared = family.buckets();
-            if family.kind() != vitals::catalogue::MetricKind::Histogram || declared.is_empty() {
-                continue;
-            }
-            if self
-                .bucket_overrides
-                .iter()
-                .any(|(name, _)| name == family.name())
+            let overridden = buckets.iter().any(|(name, _)| name == family.name());
+            if family.kind() == vitals::catalogue::MetricKind::Histogram
+                && !declared.is_empty()
+                && !overridden
             {
-                continue;
+                buckets.push((
+                    family.name().to_owned(),
+                    checked_buckets(family.name(), declared)?,
+                ));
             }
-            let bounds = checked_buckets(family.name(), declared)?;
-            prometheus = prometheus
-                .set_buckets_for_metric(Matcher::Full(family.name().to_owned()), &bounds)
-                .map_err(bucket_error(family.name()))?;
         }
-        for (name, bounds) in &self.bucket_overrides {
-            prometheus = prometheus
-                .set_buckets_for_metric(Matcher::Full(name.clone()), bounds)
-                .map_err(bucket_error(name))?;
-        }
-        let store: Arc<dyn Render> = Arc::new(StockRecorder::new(prometheus.build_recorder()));
+        let config = StoreConfig {
+            default_buckets: self.default_buckets.clone(),
+            buckets,
+        };
+        let store = match self.store.take() {
+            Some(factory) => factory(&config)?,
+            None => Arc::new(StockRecorder::from_config(&config)?) as Arc<dyn Render>,
+        };
 
         metrics::with_local_recorder(store.recorder(), || catalogue.register_known_series());
         if let Some(info) = &self.build_info {
@@ -278,22 +322,13 @@ impl ExporterBuilder {
             self.token,
             self.protect_health,
             tls,
-            self.push,
+            self.push.map(|push| push.with_interval(self.push_interval)),
         ))
     }
 }
 
-fn bucket_error(
-    metric: &str,
-) -> impl FnOnce(metrics_exporter_prometheus::BuildError) -> BuildError + '_ {
-    move |error| BuildError::InvalidBuckets {
-        metric: metric.to_owned(),
-        reason: error.to_string(),
-    }
-}
-
 /// Bucket bounds must be finite and strictly increasing.
-fn checked_buckets(metric: &str, bounds: &[f64]) -> Result<Vec<f64>, BuildError> {
+pub(crate) fn checked_buckets(metric: &str, bounds: &[f64]) -> Result<Vec<f64>, BuildError> {
     let invalid = |reason: &str| BuildError::InvalidBuckets {
         metric: metric.to_owned(),
         reason: reason.to_owned(),
@@ -331,7 +366,53 @@ fn spawn_upkeep(store: Weak<dyn Render>, interval: Duration) {
 
 #[cfg(test)]
 mod tests {
-    use super::checked_buckets;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A store that only counts upkeep runs.
+    #[derive(Default)]
+    struct CountingStore {
+        upkeeps: AtomicUsize,
+    }
+
+    impl Render for CountingStore {
+        fn render_text(&self) -> String {
+            String::new()
+        }
+        fn run_upkeep(&self) {
+            self.upkeeps.fetch_add(1, Ordering::SeqCst);
+        }
+        fn recorder(&self) -> &dyn metrics::Recorder {
+            &metrics::NoopRecorder
+        }
+    }
+
+    #[test]
+    fn upkeep_runs_without_scrapes_and_stops_with_the_store() {
+        let store = Arc::new(CountingStore::default());
+        let weak: Weak<dyn Render> = Arc::downgrade(&(Arc::clone(&store) as Arc<dyn Render>));
+        spawn_upkeep(weak, Duration::from_millis(10));
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while store.upkeeps.load(Ordering::SeqCst) < 3 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "upkeep did not run on its own"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // The thread holds the store only while it runs upkeep, so it never
+        // keeps a dropped exporter's store alive.
+        let weak_store = Arc::downgrade(&store);
+        drop(store);
+        while weak_store.upgrade().is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the upkeep thread keeps the store alive"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
 
     #[test]
     fn buckets_are_checked() {

@@ -41,11 +41,29 @@
 //! assert!(text.contains("shop_build_info{version=\"1.0.0\""));
 //! ```
 //!
+//! Merged into an application's own axum router instead of a port of its own:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let exporter = vitals_prometheus::Exporter::builder(vitals_prometheus::build_info!()).install()?;
+//! let app = axum::Router::new()
+//!     .route("/orders", axum::routing::get(|| async { "[]" }))
+//!     .merge(exporter.router());
+//! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(()) }
+//! ```
+//!
 //! ## Storage
-//! Endpoints render through the [`Render`] trait; the stock
-//! `metrics-exporter-prometheus` recorder ([`StockRecorder`]) is the current
-//! store. Its upkeep (draining histogram samples) runs on a background
-//! thread every 5 s, so memory stays bounded when nobody scrapes.
+//! Endpoints render through the [`Render`] trait. The default store,
+//! [`StockRecorder`], keeps counters and gauges in the stock
+//! `metrics-exporter-prometheus` recorder and histograms in fixed atomic
+//! buckets of its own: the stock histograms buffer every observation until a
+//! drain and can lose observations recorded while a scrape drains them, while
+//! these cost one `fetch_add` and one compare-and-swap, never grow, and are
+//! exact under concurrent scrapes. [`ExporterBuilder::store`] plugs in another
+//! store, which receives the resolved buckets as a [`StoreConfig`]. The
+//! store's upkeep runs on a background thread every 5 s, scrapes or not.
 //!
 //! ## Cargo features
 //! - `process` (default): `process_*` metrics via `metrics-process`.
@@ -57,6 +75,7 @@ mod builder;
 mod endpoints;
 mod error;
 mod exporter;
+mod histograms;
 mod negotiate;
 pub mod openmetrics;
 #[cfg(feature = "process")]
@@ -69,7 +88,7 @@ mod tls;
 
 pub use crate::address::{DEFAULT_ADDRESS, parse_listen_address};
 pub use crate::build_info::BuildInfo;
-pub use crate::builder::{DEFAULT_BUCKETS, ExporterBuilder};
+pub use crate::builder::{DEFAULT_BUCKETS, ExporterBuilder, StoreConfig, StoreFactory};
 pub use crate::error::{BuildError, PushError};
 pub use crate::exporter::Exporter;
 pub use crate::negotiate::Format;

@@ -27,7 +27,7 @@ const PUSH_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) struct PushConfig {
     authority: String,
     path: String,
-    pub(crate) interval: Duration,
+    interval: Duration,
 }
 
 impl PushConfig {
@@ -88,6 +88,12 @@ impl PushConfig {
         check_value(name, value).map_err(invalid)?;
         self.path.push_str(&format!("/{name}/{value}"));
         Ok(self)
+    }
+
+    /// Sets how often the push loop pushes.
+    pub(crate) fn with_interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
     }
 
     fn push_url(&self) -> String {
@@ -154,8 +160,12 @@ async fn send(config: &PushConfig, url: &str, body: String) -> Result<(), PushEr
     if status.is_success() {
         return Ok(());
     }
-    let mut body = String::from_utf8_lossy(&answer).trim().to_owned();
-    body.truncate(body.floor_char_boundary(512));
+    // The gateway explains a rejection in the body; keep the start of it.
+    let body: String = String::from_utf8_lossy(&answer)
+        .trim()
+        .chars()
+        .take(512)
+        .collect();
     Err(PushError::Rejected {
         url: url.to_owned(),
         status,

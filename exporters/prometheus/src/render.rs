@@ -1,14 +1,18 @@
 //! The seam between storage and the endpoints.
 //!
 //! Endpoints, health, push and the catalogue wiring only talk to a
-//! [`Render`]: the stock `metrics-exporter-prometheus` recorder is the first
-//! implementation ([`StockRecorder`]); a faster recorder can replace it
-//! without touching HTTP code.
+//! [`Render`]: [`StockRecorder`] (the stock `metrics-exporter-prometheus`
+//! recorder plus exact histograms) is the first implementation; a faster
+//! recorder can replace it without touching HTTP code.
 
 use std::sync::Arc;
 
 use metrics::{Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit};
-use metrics_exporter_prometheus::{PrometheusHandle, PrometheusRecorder};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+
+use crate::builder::StoreConfig;
+use crate::error::BuildError;
+use crate::histograms::Histograms;
 
 /// A metrics store that can render itself for a scrape.
 pub trait Render: Send + Sync + 'static {
@@ -30,32 +34,82 @@ pub trait Render: Send + Sync + 'static {
     fn recorder(&self) -> &dyn Recorder;
 }
 
-/// The stock `metrics-exporter-prometheus` recorder as a [`Render`].
+/// The default store: the stock `metrics-exporter-prometheus` recorder for
+/// counters and gauges, and exact lock-free histograms with fixed buckets
+/// (the stock histograms can lose observations recorded while a scrape or
+/// upkeep drains them; see the `histograms` module).
 #[derive(Debug)]
 pub struct StockRecorder {
-    recorder: PrometheusRecorder,
+    recorder: SplitRecorder,
     handle: PrometheusHandle,
 }
 
+/// Counters and gauges to the stock recorder, histograms to ours.
+#[derive(Debug)]
+struct SplitRecorder {
+    stock: PrometheusRecorder,
+    histograms: Histograms,
+}
+
 impl StockRecorder {
-    /// Wraps a recorder built by `metrics_exporter_prometheus::PrometheusBuilder`.
-    pub fn new(recorder: PrometheusRecorder) -> Self {
-        let handle = recorder.handle();
-        Self { recorder, handle }
+    /// A store with the configured buckets: real histograms for every
+    /// metric, never the summary fallback.
+    pub fn from_config(config: &StoreConfig) -> Result<Self, BuildError> {
+        for (metric, bounds) in std::iter::once(("*", &config.default_buckets)).chain(
+            config
+                .buckets
+                .iter()
+                .map(|(name, bounds)| (name.as_str(), bounds)),
+        ) {
+            crate::builder::checked_buckets(metric, bounds)?;
+        }
+        let stock = PrometheusBuilder::new().build_recorder();
+        let handle = stock.handle();
+        Ok(Self {
+            recorder: SplitRecorder {
+                stock,
+                histograms: Histograms::new(config),
+            },
+            handle,
+        })
     }
 }
 
 impl Render for StockRecorder {
     fn render_text(&self) -> String {
-        self.handle.render()
+        let mut text = self.handle.render();
+        self.recorder.histograms.render(&mut text);
+        text
     }
 
     fn run_upkeep(&self) {
+        // Histograms need none; the stock part keeps its own bookkeeping.
         self.handle.run_upkeep();
     }
 
     fn recorder(&self) -> &dyn Recorder {
         &self.recorder
+    }
+}
+
+impl Recorder for SplitRecorder {
+    fn describe_counter(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
+        self.stock.describe_counter(key, unit, description);
+    }
+    fn describe_gauge(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
+        self.stock.describe_gauge(key, unit, description);
+    }
+    fn describe_histogram(&self, key: KeyName, _unit: Option<Unit>, description: SharedString) {
+        self.histograms.describe(key, description);
+    }
+    fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
+        self.stock.register_counter(key, metadata)
+    }
+    fn register_gauge(&self, key: &Key, metadata: &Metadata<'_>) -> Gauge {
+        self.stock.register_gauge(key, metadata)
+    }
+    fn register_histogram(&self, key: &Key, _metadata: &Metadata<'_>) -> Histogram {
+        self.histograms.register(key)
     }
 }
 

@@ -25,6 +25,7 @@ pub struct TlsConfig {
     chain: Vec<CertificateDer<'static>>,
     key: Arc<PrivateKeyDer<'static>>,
     client_roots: Option<Arc<RootCertStore>>,
+    client_optional: bool,
 }
 
 impl TlsConfig {
@@ -39,6 +40,7 @@ impl TlsConfig {
             chain,
             key: Arc::new(key),
             client_roots: None,
+            client_optional: false,
         };
         config.server_config()?;
         Ok(config)
@@ -57,7 +59,22 @@ impl TlsConfig {
 
     /// Requires every client to present a certificate signed by one of the
     /// CAs in `ca_pem`; the handshake fails otherwise.
-    pub fn require_client_certificates(mut self, ca_pem: &[u8]) -> Result<Self, BuildError> {
+    pub fn require_client_certificates(self, ca_pem: &[u8]) -> Result<Self, BuildError> {
+        self.with_client_roots(ca_pem, false)
+    }
+
+    /// Verifies a client certificate against the CAs in `ca_pem` when the
+    /// client presents one, and also serves clients without one: the
+    /// handshake fails only for an untrusted certificate. Combine with a
+    /// bearer token when anonymous clients must not read `/metrics`.
+    pub fn verify_client_certificates_if_presented(
+        self,
+        ca_pem: &[u8],
+    ) -> Result<Self, BuildError> {
+        self.with_client_roots(ca_pem, true)
+    }
+
+    fn with_client_roots(mut self, ca_pem: &[u8], optional: bool) -> Result<Self, BuildError> {
         let mut roots = RootCertStore::empty();
         for certificate in certificates(ca_pem, "client CA")? {
             roots.add(certificate).map_err(|error| BuildError::Tls {
@@ -66,6 +83,7 @@ impl TlsConfig {
             })?;
         }
         self.client_roots = Some(Arc::new(roots));
+        self.client_optional = optional;
         self.server_config()?;
         Ok(self)
     }
@@ -90,13 +108,15 @@ impl TlsConfig {
             })?;
         let builder = match &self.client_roots {
             Some(roots) => {
-                let verifier =
-                    WebPkiClientVerifier::builder_with_provider(Arc::clone(roots), provider)
-                        .build()
-                        .map_err(|error| BuildError::Tls {
-                            what: "client CA",
-                            reason: error.to_string(),
-                        })?;
+                let mut verifier =
+                    WebPkiClientVerifier::builder_with_provider(Arc::clone(roots), provider);
+                if self.client_optional {
+                    verifier = verifier.allow_unauthenticated();
+                }
+                let verifier = verifier.build().map_err(|error| BuildError::Tls {
+                    what: "client CA",
+                    reason: error.to_string(),
+                })?;
                 builder.with_client_cert_verifier(verifier)
             }
             None => builder.with_no_client_auth(),

@@ -33,12 +33,13 @@ fn value_of(body: &str, series: &str) -> Option<f64> {
             format!("{{{}}}", sample.labels)
         };
         let name = format!("{}{labels}", sample.metric);
-        (name == series).then(|| match sample.value {
+        let value = match sample.value {
             prometheus_parse::Value::Counter(value) | prometheus_parse::Value::Untyped(value) => {
                 value
             }
             _ => f64::NAN,
-        })
+        };
+        (name == series).then_some(value)
     })
 }
 

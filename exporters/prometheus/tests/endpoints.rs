@@ -303,6 +303,7 @@ async fn build_info_names_the_application() {
     assert!(body.contains("# HELP shop_build_info "), "{body}");
 }
 
+#[cfg(feature = "process")]
 #[tokio::test]
 async fn process_metrics_are_present_and_refreshed_at_each_scrape() {
     let server = Running::exporter(exporter()).await;

@@ -167,6 +167,35 @@ async fn a_hanging_check_times_out_and_fails() {
 }
 
 #[tokio::test]
+async fn a_blocking_sync_check_times_out_without_stalling_the_server() {
+    let health = HealthRegistry::new();
+    health.add_readiness("legacy_driver", || {
+        std::thread::sleep(Duration::from_millis(1500));
+        Ok(())
+    });
+    health.add_liveness("event_loop", || Ok(()));
+    let server = Running::exporter(&exporter(&health)).await;
+    let started = Instant::now();
+    let (ready, live) = tokio::join!(
+        get(server.address, "/readyz", &[]),
+        get(server.address, "/livez", &[])
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1200),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        (ready.status, ready.body.as_str()),
+        (
+            503,
+            "[-]legacy_driver failed: reason withheld\nreadyz check failed\n"
+        )
+    );
+    assert_eq!(live.status, 200);
+}
+
+#[tokio::test]
 async fn readiness_follows_the_state_and_status_reports_it() {
     let health = HealthRegistry::new();
     let state = StateCell::new(Coordinator::Recovery);

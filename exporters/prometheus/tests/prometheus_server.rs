@@ -11,11 +11,35 @@ mod service;
 
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{Running, TempDir, eventually, free_port, get, require_binary, spawn};
 use vitals::health::HealthRegistry;
-use vitals_prometheus::{BuildInfo, Exporter};
+use vitals_prometheus::{BuildInfo, Exporter, Render, StockRecorder};
+
+/// The stock store, counting OpenMetrics renders to see what Prometheus negotiated.
+struct CountingOpenMetrics {
+    inner: StockRecorder,
+    openmetrics: Arc<AtomicUsize>,
+}
+
+impl Render for CountingOpenMetrics {
+    fn render_text(&self) -> String {
+        self.inner.render_text()
+    }
+    fn render_openmetrics(&self) -> String {
+        self.openmetrics.fetch_add(1, Ordering::SeqCst);
+        self.inner.render_openmetrics()
+    }
+    fn run_upkeep(&self) {
+        self.inner.run_upkeep();
+    }
+    fn recorder(&self) -> &dyn metrics::Recorder {
+        self.inner.recorder()
+    }
+}
 
 /// Runs an instant query and returns the first result's value, if any.
 async fn query(prometheus: SocketAddr, expression: &str) -> Option<String> {
@@ -44,11 +68,20 @@ async fn prometheus_scrapes_the_exporter_and_up_is_1() {
     let _state = service::register_state(&health);
     // Installed globally so the instrumented workload records into it; the
     // scrape goes through the bearer token as a protected deployment would.
+    let openmetrics = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&openmetrics);
     let exporter = Exporter::builder(BuildInfo::new("coordinator", "1.0.0"))
         .listen_address(([127, 0, 0, 1], 0))
         .health(health)
         .bearer_token("scrape-token")
         .unwrap()
+        .store(move |config| {
+            let inner = StockRecorder::from_config(config)?;
+            Ok(Arc::new(CountingOpenMetrics {
+                inner,
+                openmetrics: counter,
+            }) as Arc<dyn Render>)
+        })
         .install()
         .unwrap();
     service::workload().await;
@@ -90,7 +123,12 @@ async fn prometheus_scrapes_the_exporter_and_up_is_1() {
         let targets = get(prometheus, "/api/v1/targets", &[]).await.body;
         panic!("`up` never became 1; targets: {targets}");
     }
-    // Prometheus asks for OpenMetrics; what it stored came from our exposition.
+    // Prometheus asked for OpenMetrics and parsed it: `up` is 1 only when
+    // the scrape parsed, and these are the only renders it got.
+    assert!(
+        openmetrics.load(Ordering::SeqCst) >= 1,
+        "Prometheus did not negotiate OpenMetrics"
+    );
     let submitted = eventually(Duration::from_secs(5), || async {
         query(
             prometheus,

@@ -208,6 +208,44 @@ async fn client_certificates_are_required_when_configured() {
     );
 }
 
+#[tokio::test]
+async fn client_certificates_can_be_optional_but_are_still_verified() {
+    let certificates = Certificates::generate();
+    let tls = TlsConfig::from_pem(
+        certificates.server_pem.as_bytes(),
+        certificates.server_key_pem.as_bytes(),
+    )
+    .unwrap()
+    .verify_client_certificates_if_presented(certificates.ca_pem.as_bytes())
+    .unwrap();
+    let server = Running::exporter(&builder().tls(tls).build().unwrap()).await;
+
+    let anonymous = get_tls(server.address, "/livez", certificates.client(None))
+        .await
+        .unwrap();
+    assert_eq!((anonymous.status, anonymous.body.as_str()), (200, "ok"));
+    let trusted = certificates.client(Some((
+        &certificates.client_pem,
+        &certificates.client_key_pem,
+    )));
+    assert_eq!(
+        get_tls(server.address, "/metrics", trusted)
+            .await
+            .unwrap()
+            .status,
+        200
+    );
+    let stranger = certificates.client(Some((
+        &certificates.stranger_pem,
+        &certificates.stranger_key_pem,
+    )));
+    let stranger = get_tls(server.address, "/livez", stranger).await;
+    assert!(
+        stranger.is_err(),
+        "a client with an untrusted certificate was served: {stranger:?}"
+    );
+}
+
 #[test]
 fn bad_tls_material_is_a_clear_error() {
     let error = TlsConfig::from_pem(b"not a certificate", b"not a key").unwrap_err();

@@ -6,8 +6,8 @@ use syn::spanned::Spanned;
 
 use crate::attr::Attr;
 use crate::ctxt::Ctxt;
-use crate::metric_group::args::{key_of, skip_value, unknown_argument};
 use crate::names::RenameRule;
+use crate::parse::{StaticLabel, key_of, parse_rename_rule, parse_static_labels, unknown_argument};
 use crate::symbol::{
     self, CRATE, ENCODING, ENUM_ARGUMENTS, HELP, LABELS, RENAME, RENAME_ALL, STATE,
     VARIANT_ARGUMENTS,
@@ -22,12 +22,6 @@ pub(crate) enum Encoding {
 
 impl Encoding {
     const NAMES: &'static [&'static str] = &["stateset", "value"];
-}
-
-/// One `key = "value"` of `labels(...)`.
-pub(crate) struct StaticLabel {
-    pub(crate) name: syn::Ident,
-    pub(crate) value: LitStr,
 }
 
 /// The arguments of `#[metric_enum(...)]`, each at most once.
@@ -61,17 +55,8 @@ impl EnumArgs {
         let span = meta.path.span();
         match key_of(&meta).as_str() {
             RENAME_ALL => {
-                let name: LitStr = meta.value()?.parse()?;
-                match RenameRule::from_name(&name.value()) {
-                    Some(rule) => self.rename_all.set(cx, span, rule),
-                    None => cx.error_spanned_by(
-                        &name,
-                        format!(
-                            "unknown case `{}`; expected {}",
-                            name.value(),
-                            symbol::one_of(RenameRule::NAMES)
-                        ),
-                    ),
+                if let Some((rule, _)) = parse_rename_rule(cx, &meta)? {
+                    self.rename_all.set(cx, span, rule);
                 }
             }
             STATE => self.state.set(cx, span, meta.value()?.parse()?),
@@ -91,17 +76,7 @@ impl EnumArgs {
                 }
             }
             LABELS => {
-                let mut labels = Vec::new();
-                meta.parse_nested_meta(|label| {
-                    let Some(name) = label.path.get_ident().cloned() else {
-                        cx.error_spanned_by(&label.path, "expected a label name");
-                        return skip_value(&label);
-                    };
-                    let value: LitStr = label.value()?.parse()?;
-                    labels.push(StaticLabel { name, value });
-                    Ok(())
-                })?;
-                self.labels.set(cx, span, labels);
+                self.labels.set(cx, span, parse_static_labels(cx, &meta)?);
             }
             CRATE => self.krate.set(cx, span, meta.value()?.parse()?),
             _ => unknown_argument(cx, &meta, ENUM_ARGUMENTS)?,

@@ -4,8 +4,8 @@ use proc_macro2::Span;
 
 use super::args::{Encoding, EnumArgs, VariantArgs};
 use crate::ctxt::Ctxt;
-use crate::metric_group::args::doc_text;
 use crate::names::{self, RenameRule};
+use crate::parse::doc_text;
 
 /// One variant and its label value.
 pub(crate) struct VariantSpec {

@@ -37,7 +37,7 @@ pub(crate) fn metric_enum(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         Ok(other) => {
             cx.error_spanned_by(
-                crate::item_head(&other),
+                crate::fallback::item_head(&other),
                 "`#[metric_enum]` expected a fieldless enum",
             );
             (other.into_token_stream(), None)

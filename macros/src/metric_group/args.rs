@@ -1,7 +1,6 @@
 //! Parsing `#[metric_group(...)]` and the `#[metric(...)]` of each field,
 //! plus the small parsers `#[metric_enum]` shares.
 
-use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -9,8 +8,9 @@ use syn::{LitInt, LitStr, Token};
 
 use crate::attr::Attr;
 use crate::ctxt::Ctxt;
+use crate::parse::{Buckets, key_of, parse_buckets, unknown_argument};
 use crate::symbol::{
-    self, BUCKETS, CRATE, FIELD_ARGUMENTS, GROUP_ARGUMENTS, LABELS, LIMIT, PREFIX, UNIT,
+    BUCKETS, CRATE, FIELD_ARGUMENTS, GROUP_ARGUMENTS, LABELS, LIMIT, PREFIX, UNIT,
 };
 
 /// The arguments of `#[metric_group(...)]`.
@@ -143,120 +143,4 @@ impl FieldArgs {
         }
         Ok(())
     }
-}
-
-/// The argument's name, as written.
-pub(crate) fn key_of(meta: &ParseNestedMeta<'_>) -> String {
-    meta.path
-        .get_ident()
-        .map(ToString::to_string)
-        .unwrap_or_default()
-}
-
-/// Reports an unknown argument, listing the accepted ones, and skips its value.
-pub(crate) fn unknown_argument(
-    cx: &Ctxt,
-    meta: &ParseNestedMeta<'_>,
-    accepted: &[&str],
-) -> syn::Result<()> {
-    cx.error_spanned_by(
-        &meta.path,
-        format!(
-            "unknown argument `{}`; expected {}",
-            quote::ToTokens::to_token_stream(&meta.path)
-                .to_string()
-                .replace(' ', ""),
-            symbol::one_of(accepted)
-        ),
-    );
-    skip_value(meta)
-}
-
-/// Consumes whatever follows an argument that will not be used.
-pub(crate) fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        let content;
-        syn::parenthesized!(content in meta.input);
-        content.parse::<proc_macro2::TokenStream>()?;
-    }
-    Ok(())
-}
-
-/// Bucket bounds with the span of each, for errors that point at one bound.
-pub(crate) struct Buckets {
-    pub(crate) bounds: Vec<(f64, Span)>,
-    pub(crate) span: Span,
-}
-
-/// `buckets = [0.1, 1, 2.5]`: numeric literals, optionally negative.
-pub(crate) fn parse_buckets(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Buckets> {
-    let array: syn::ExprArray = meta.value()?.parse()?;
-    let mut bounds = Vec::new();
-    for element in &array.elems {
-        match bucket_bound(element) {
-            Some(bound) => bounds.push((bound, element.span())),
-            None => cx.error_spanned_by(element, "expected a number literal as a bucket bound"),
-        }
-    }
-    Ok(Buckets {
-        bounds,
-        span: array.span(),
-    })
-}
-
-fn bucket_bound(expr: &syn::Expr) -> Option<f64> {
-    match expr {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Float(float),
-            ..
-        }) => float.base10_parse().ok(),
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(int),
-            ..
-        }) => int.base10_parse::<f64>().ok(),
-        syn::Expr::Unary(syn::ExprUnary {
-            op: syn::UnOp::Neg(_),
-            expr,
-            ..
-        }) => bucket_bound(expr).map(|bound| -bound),
-        syn::Expr::Path(path) => match path
-            .path
-            .segments
-            .last()
-            .map(|segment| segment.ident.to_string())
-            .as_deref()
-        {
-            Some("NAN") => Some(f64::NAN),
-            Some("INFINITY") => Some(f64::INFINITY),
-            _ => None,
-        },
-        syn::Expr::Group(group) => bucket_bound(&group.expr),
-        _ => None,
-    }
-}
-
-/// The doc comment of an item or field, lines joined with spaces.
-pub(crate) fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|attribute| attribute.path().is_ident("doc"))
-        .filter_map(|attribute| match &attribute.meta {
-            syn::Meta::NameValue(syn::MetaNameValue {
-                value:
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(text),
-                        ..
-                    }),
-                ..
-            }) => Some(text.value().trim().to_owned()),
-            _ => None,
-        })
-        .collect();
-    let mut paragraphs = lines
-        .split(String::is_empty)
-        .filter(|paragraph| !paragraph.is_empty());
-    // The first paragraph is the summary; the help text is one line.
-    paragraphs.next().map(|first| first.join(" "))
 }

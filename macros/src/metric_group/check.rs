@@ -3,9 +3,10 @@
 
 use proc_macro2::Span;
 
-use super::args::{FieldArgs, GroupArgs, LabelDecl, LabelType, doc_text};
+use super::args::{FieldArgs, GroupArgs, LabelDecl, LabelType};
 use crate::ctxt::Ctxt;
 use crate::names::{self, DEFAULT_DURATION_BUCKETS, UNITS};
+use crate::parse::doc_text;
 use crate::symbol;
 
 /// The most bounded `&str` labels one metric may have (the runtime's

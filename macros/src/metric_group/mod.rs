@@ -20,7 +20,7 @@ pub(crate) fn metric_group(args: TokenStream, item: TokenStream) -> TokenStream 
         Ok(syn::Item::Struct(item)) => group(&cx, &args, item),
         Ok(other) => {
             cx.error_spanned_by(
-                crate::item_head(&other),
+                crate::fallback::item_head(&other),
                 "`#[metric_group]` expected a struct with named fields, one per metric",
             );
             other.into_token_stream()
@@ -30,13 +30,7 @@ pub(crate) fn metric_group(args: TokenStream, item: TokenStream) -> TokenStream 
             item
         }
     };
-    match cx.check() {
-        Ok(()) => output,
-        Err(errors) => {
-            let errors = errors.to_compile_error();
-            quote!(#errors #output)
-        }
-    }
+    crate::fallback::with_errors(cx, output)
 }
 
 fn group(cx: &Ctxt, args: &GroupArgs, mut item: syn::ItemStruct) -> TokenStream {

@@ -13,6 +13,7 @@ use self::args::RpcArgs;
 use self::check::{Place, check_args, resolve};
 use self::target::{OuterGenerics, check_signature};
 use crate::ctxt::Ctxt;
+use crate::fallback::{item_head, with_errors};
 
 /// Entry point of the attribute.
 pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -47,13 +48,7 @@ pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStrea
             item
         }
     };
-    match cx.check() {
-        Ok(()) => output,
-        Err(errors) => {
-            let errors = errors.to_compile_error();
-            quote!(#errors #output)
-        }
-    }
+    with_errors(cx, output)
 }
 
 /// Checks, then expands only if nothing was wrong: otherwise the fn is
@@ -126,19 +121,4 @@ fn take_own_args(cx: &Ctxt, attrs: &mut Vec<syn::Attribute>) -> RpcArgs {
         !is_ours
     });
     own.unwrap_or_else(RpcArgs::empty)
-}
-
-/// The tokens an item error points at: its name where it has one.
-fn item_head(item: &syn::Item) -> TokenStream {
-    match item {
-        syn::Item::Struct(item) => item.ident.to_token_stream(),
-        syn::Item::Enum(item) => item.ident.to_token_stream(),
-        syn::Item::Union(item) => item.ident.to_token_stream(),
-        syn::Item::Const(item) => item.ident.to_token_stream(),
-        syn::Item::Static(item) => item.ident.to_token_stream(),
-        syn::Item::Type(item) => item.ident.to_token_stream(),
-        syn::Item::Mod(item) => item.ident.to_token_stream(),
-        syn::Item::Use(item) => item.use_token.to_token_stream(),
-        other => other.to_token_stream(),
-    }
 }

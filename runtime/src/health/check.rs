@@ -106,6 +106,13 @@ impl Check {
         self.probe
     }
 
+    /// Whether this is a synchronous check, which may block its thread: an
+    /// async server should run it with [`run_blocking`](Self::run_blocking)
+    /// on a blocking pool rather than poll [`run`](Self::run) on a worker.
+    pub fn is_blocking(&self) -> bool {
+        matches!(self.run, Run::Sync(_))
+    }
+
     /// Runs the check. Synchronous checks run when the future is first
     /// polled, so a caller can bound any check with one timeout.
     pub fn run(&self) -> BoxFuture<CheckResult> {

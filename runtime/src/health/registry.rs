@@ -17,10 +17,13 @@ pub struct HealthRegistry {
     inner: Arc<Inner>,
 }
 
+/// A registered state: its name and where its value comes from.
+type RegisteredState = (Arc<str>, Arc<dyn StateSource>);
+
 #[derive(Default)]
 struct Inner {
     checks: RwLock<Vec<Check>>,
-    states: RwLock<Vec<(Arc<str>, Arc<dyn StateSource>)>>,
+    states: RwLock<Vec<RegisteredState>>,
     shutting_down: AtomicBool,
 }
 

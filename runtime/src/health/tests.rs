@@ -212,6 +212,27 @@ fn remove_drops_checks_and_states_and_clones_share_everything() {
 }
 
 #[test]
+fn only_synchronous_checks_are_blocking() {
+    let health = HealthRegistry::new();
+    health.add_readiness("sync", || Ok(()));
+    health.add_readiness_async("async", || async { Ok(()) });
+    health.add_state("state", || StateSnapshot::new(1, "up", "serving"));
+    let blocking: Vec<(String, bool)> = health
+        .checks(Probe::Readiness)
+        .iter()
+        .map(|check| (check.name().to_owned(), check.is_blocking()))
+        .collect();
+    assert_eq!(
+        blocking,
+        [
+            ("sync".to_owned(), true),
+            ("async".to_owned(), false),
+            ("state".to_owned(), false)
+        ]
+    );
+}
+
+#[test]
 fn names_stay_on_one_line() {
     let health = HealthRegistry::new();
     health.add_liveness("two\nlines here", || Ok(()));

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 #![allow(unreachable_pub)] // `pub` here means "shared by the test files", which are separate crates
 
+pub mod alloc;
 pub mod spans;
 
 use std::future::Future;

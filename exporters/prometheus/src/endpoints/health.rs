@@ -57,9 +57,26 @@ pub(crate) async fn run_checks(
     let tasks: Vec<_> = checks
         .iter()
         .map(|check| {
-            let skip = excluded.contains(&check.name());
-            let run = check.run();
-            (!skip).then(|| tokio::spawn(tokio::time::timeout(timeout, run)))
+            if excluded.contains(&check.name()) {
+                return None;
+            }
+            let task = if check.is_blocking() {
+                // A synchronous check may block (a driver's ping): keep it off
+                // the async workers so the timeout below can still fire.
+                let check = check.clone();
+                tokio::task::spawn_blocking(move || check.run_blocking())
+            } else {
+                tokio::spawn(check.run())
+            };
+            Some(tokio::spawn(async move {
+                let abort = task.abort_handle();
+                let outcome = tokio::time::timeout(timeout, task).await;
+                if outcome.is_err() {
+                    // A hung async check must not pile up one task per probe.
+                    abort.abort();
+                }
+                outcome
+            }))
         })
         .collect();
     let mut results = Vec::with_capacity(checks.len());
@@ -67,11 +84,13 @@ pub(crate) async fn run_checks(
         let result = match task {
             None => None,
             Some(task) => Some(match task.await {
-                Ok(Ok(result)) => result,
+                Ok(Ok(Ok(result))) => result,
                 Ok(Err(_elapsed)) => Err(CheckFailure::new(format_args!(
                     "timed out after {timeout:?}"
                 ))),
-                Err(error) => Err(CheckFailure::new(format_args!("check panicked: {error}"))),
+                Ok(Ok(Err(error))) | Err(error) => {
+                    Err(CheckFailure::new(format_args!("check panicked: {error}")))
+                }
             }),
         };
         if let Some(Err(failure)) = &result {
@@ -90,14 +109,11 @@ async fn answer(
 ) -> Response {
     let mut verbose = false;
     let mut excluded = Vec::new();
-    for pair in query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-    {
-        match pair.split_once('=') {
-            Some(("exclude", name)) => excluded.push(name),
-            Some(("verbose", _)) | None if pair.starts_with("verbose") => verbose = true,
+    for pair in query.unwrap_or_default().split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "verbose" => verbose = true,
+            "exclude" => excluded.push(value),
             _ => {}
         }
     }

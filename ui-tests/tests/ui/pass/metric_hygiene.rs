@@ -69,11 +69,22 @@ pub enum Phase {
     Running,
 }
 
+/// Label types from another module.
+pub mod jobs {
+    /// What a job does.
+    #[vitals::metric_enum]
+    #[derive(Clone, Copy, Debug)]
+    pub enum Kind {
+        /// Proving.
+        Prove,
+    }
+}
+
 /// The application's metrics.
 #[metric_group(prefix = "coordinator")]
 pub struct CoordinatorMetrics {
     /// Jobs by outcome.
-    #[metric(labels(outcome: Outcome))]
+    #[metric(labels(kind: jobs::Kind, outcome: Outcome))]
     jobs_total: Counter,
     /// Workers connected.
     workers_connected: Gauge,
@@ -89,7 +100,7 @@ fn failing() -> ::core::result::Result<(), Outcome> {
 }
 
 fn main() {
-    METRICS.jobs_total(Outcome::Completed).increment(1);
+    METRICS.jobs_total(jobs::Kind::Prove, Outcome::Completed).increment(1);
     METRICS.workers_connected().set(2.0);
     METRICS.job_duration_seconds("w-1").record(0.5);
     CoordinatorState::Serving.set_current();
