@@ -189,7 +189,7 @@ impl HttpMetricsLayerBuilder {
     }
 
     /// Checks the names, declares the metrics in the
-    /// [catalogue](crate::catalogue) and returns the layer.
+    /// [catalogue](mod@crate::catalogue) and returns the layer.
     ///
     /// Declarations are kept for the life of the process: build the layer
     /// once and clone it, rather than building one per router.
