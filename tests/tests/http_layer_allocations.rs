@@ -54,11 +54,20 @@ async fn allocations_per_call<F: Future<Output = ()>>(mut call: impl FnMut() -> 
     (ALLOCATIONS.load(Ordering::Relaxed) - before) / REQUESTS
 }
 
-async fn get_via(router: &Router) {
+async fn get_via<S, B>(service: S)
+where
+    S: tower::Service<
+            http::Request<axum::body::Body>,
+            Response = http::Response<B>,
+            Error = Infallible,
+        >,
+    B: http_body::Body,
+    B::Error: std::fmt::Debug,
+{
     let request = http::Request::get("/users/7")
         .body(axum::body::Body::empty())
         .expect("a valid request");
-    let response = router.clone().oneshot(request).await.expect("infallible");
+    let response = service.oneshot(request).await.expect("infallible");
     response.into_body().collect().await.expect("a body");
 }
 
@@ -71,11 +80,11 @@ async fn grpc_answer(_request: http::Request<impl Send>) -> Result<Answer, Infal
         .expect("a valid response"))
 }
 
-async fn call_grpc<S>(service: &S)
+async fn call_grpc<S, B>(service: &S)
 where
     S: tower::Service<
             http::Request<Empty<Bytes>>,
-            Response = http::Response<impl http_body::Body>,
+            Response = http::Response<B>,
             Error = Infallible,
         > + Clone,
 {
@@ -93,10 +102,15 @@ async fn warm_requests_allocate_nothing_more_than_without_the_layers() {
         .expect("the only global recorder of this binary");
     vitals::__private::refresh_recorder_identity();
 
+    // Around the router rather than through `Router::layer`: axum boxes the
+    // future and response body of any layer added with `Router::layer`,
+    // which is axum's cost, not this layer's. Outside the router the route
+    // is not known yet, so requests count as `unmatched`; the per-request
+    // work is otherwise the same.
     let bare = Router::new().route("/users/{id}", get(|| async { "ada" }));
-    let layered = bare.clone().layer(HttpMetricsLayer::new());
-    let without = allocations_per_call(|| get_via(&bare)).await;
-    let with = allocations_per_call(|| get_via(&layered)).await;
+    let layered = HttpMetricsLayer::new().layer(bare.clone());
+    let without = allocations_per_call(|| get_via(bare.clone())).await;
+    let with = allocations_per_call(|| get_via(layered.clone())).await;
     assert_eq!(
         with, without,
         "HTTP: {with} allocations per request with the layer, {without} without"
@@ -117,11 +131,7 @@ async fn warm_requests_allocate_nothing_more_than_without_the_layers() {
 
     // The requests were recorded through the cached handles.
     let recorded = recorder.snapshot();
-    let labels = [
-        ("method", "GET"),
-        ("route", "/users/{id}"),
-        ("status", "200"),
-    ];
+    let labels = [("method", "GET"), ("route", "unmatched"), ("status", "200")];
     assert_eq!(
         recorded.counter("http_server_requests_total", &labels),
         Some(10 + REQUESTS as u64)
