@@ -278,8 +278,11 @@ fn invalid_names_are_refused() {
     );
 }
 
+/// The receiving end of a response body the test feeds, taken by the one request.
+type Feed = Arc<Mutex<Option<mpsc::Receiver<Result<Bytes, Infallible>>>>>;
+
 /// A route whose response body is fed by the test through a channel.
-fn streaming_route(feed: &Arc<Mutex<Option<mpsc::Receiver<Result<Bytes, Infallible>>>>>) -> Router {
+fn streaming_route(feed: &Feed) -> Router {
     let feed = Arc::clone(feed);
     Router::new().route(
         "/stream",

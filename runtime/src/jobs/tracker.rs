@@ -93,7 +93,7 @@ impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
         self
     }
 
-    /// Declares the tracker's series in the [catalogue](crate::catalogue),
+    /// Declares the tracker's series in the [catalogue](mod@crate::catalogue),
     /// pre-creates every `(kind, outcome)` series at zero under the current
     /// recorder and returns the tracker.
     ///

@@ -15,7 +15,7 @@
 //! hashes nothing.
 //!
 //! Names are chosen at run time, so each layer adds its metrics to the
-//! [catalogue](crate::catalogue) once, when it is built: the exporter then
+//! [catalogue](mod@crate::catalogue) once, when it is built: the exporter then
 //! describes them and sets their buckets. Build layers after installing the
 //! recorder (or call `vitals::catalogue().register_known_series()` after
 //! installing it) so the zero-valued series exist from the first scrape.

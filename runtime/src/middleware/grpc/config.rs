@@ -190,7 +190,7 @@ impl GrpcMetricsLayerBuilder {
     }
 
     /// Checks the configuration, declares every series in the
-    /// [catalogue](crate::catalogue), pre-creates the zero series of every
+    /// [catalogue](mod@crate::catalogue), pre-creates the zero series of every
     /// registered method under the current recorder, and returns the layer.
     ///
     /// Declarations are kept for the life of the process: build the layer

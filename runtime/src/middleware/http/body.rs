@@ -1,9 +1,6 @@
-//! Body wrappers: the response body ends the request; the request body
-//! counts bytes when body sizes are recorded.
+//! The response body wrapper: the end of the body ends the request.
 
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, ready};
 
 use bytes::Buf;
@@ -91,48 +88,5 @@ fn set_polling(guard: &mut Option<RequestGuard>, polling: bool) {
 fn finish(guard: &mut Option<RequestGuard>, status: &'static str, bytes: u64) {
     if let Some(mut guard) = guard.take() {
         guard.finish(status, bytes);
-    }
-}
-
-pin_project! {
-    /// Request body of [`HttpMetrics`](super::HttpMetrics): passes frames
-    /// through, counting data bytes when body sizes are recorded.
-    pub struct RequestBody<B> {
-        #[pin]
-        inner: B,
-        bytes: Option<Arc<AtomicU64>>,
-    }
-}
-
-impl<B> RequestBody<B> {
-    pub(super) fn new(inner: B, bytes: Option<Arc<AtomicU64>>) -> Self {
-        Self { inner, bytes }
-    }
-}
-
-impl<B: Body> Body for RequestBody<B> {
-    type Data = B::Data;
-    type Error = B::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
-        let this = self.project();
-        let frame = ready!(this.inner.poll_frame(cx));
-        if let (Some(bytes), Some(Ok(frame))) = (this.bytes.as_ref(), &frame) {
-            if let Some(data) = frame.data_ref() {
-                bytes.fetch_add(data.remaining() as u64, Ordering::Relaxed);
-            }
-        }
-        Poll::Ready(frame)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
     }
 }

@@ -168,8 +168,10 @@ impl HttpMetricsLayerBuilder {
     }
 
     /// Also records `{prefix}_request_body_size_bytes` and
-    /// `{prefix}_response_body_size_bytes` (off by default). Counting request
-    /// bytes costs one small allocation per request.
+    /// `{prefix}_response_body_size_bytes` (off by default). The request
+    /// size is the body's declared length (`Content-Length`, as most
+    /// servers report it); requests of unknown length (chunked) record no
+    /// request size. The response size counts the bytes sent.
     pub fn body_sizes(mut self, enabled: bool) -> Self {
         self.body_sizes = enabled;
         self
@@ -189,7 +191,7 @@ impl HttpMetricsLayerBuilder {
     }
 
     /// Checks the names, declares the metrics in the
-    /// [catalogue](crate::catalogue) and returns the layer.
+    /// [catalogue](mod@crate::catalogue) and returns the layer.
     ///
     /// Declarations are kept for the life of the process: build the layer
     /// once and clone it, rather than building one per router.
@@ -290,7 +292,7 @@ fn declare(
     if let (Some(request), Some(response)) = (config.request_size, config.response_size) {
         histogram(
             request,
-            "Bytes of HTTP request bodies read by the handler.",
+            "Declared length (Content-Length) of HTTP request bodies.",
             Unit::Bytes,
             size_buckets,
         )

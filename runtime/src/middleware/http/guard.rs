@@ -1,7 +1,6 @@
 //! One request in progress: counted exactly once, however it ends.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use metrics::Gauge;
 
@@ -33,17 +32,14 @@ enum Handles {
 pub(super) struct RequestGuard {
     handles: Option<Handles>,
     start: quanta::Instant,
-    request_bytes: Option<Arc<AtomicU64>>,
+    request_bytes: Option<u64>,
     /// Set while the inner future or body is polled: still set at drop
     /// means a poll panicked and something (a catch-panic layer) caught it.
     polling: bool,
 }
 
 impl RequestGuard {
-    pub(super) fn cached(
-        handles: Arc<MethodHandles>,
-        request_bytes: Option<Arc<AtomicU64>>,
-    ) -> Self {
+    pub(super) fn cached(handles: Arc<MethodHandles>, request_bytes: Option<u64>) -> Self {
         handles.active.increment(1.0);
         Self {
             handles: Some(Handles::Cached(handles)),
@@ -56,7 +52,7 @@ impl RequestGuard {
     pub(super) fn direct(
         config: &'static Config,
         labels: Labels,
-        request_bytes: Option<Arc<AtomicU64>>,
+        request_bytes: Option<u64>,
     ) -> Self {
         let active = metrics::with_recorder(|recorder| labels.register_active(config, recorder));
         active.increment(1.0);
@@ -72,11 +68,6 @@ impl RequestGuard {
         }
     }
 
-    /// The request body byte count to update, when body sizes are recorded.
-    pub(super) fn request_bytes(&self) -> Option<Arc<AtomicU64>> {
-        self.request_bytes.clone()
-    }
-
     /// Marks the start and the end of a poll of the inner future or body.
     pub(super) fn polling(&mut self, polling: bool) {
         self.polling = polling;
@@ -88,10 +79,7 @@ impl RequestGuard {
             return;
         };
         let seconds = self.start.elapsed().as_secs_f64();
-        let request_bytes = self
-            .request_bytes
-            .as_ref()
-            .map(|bytes| bytes.load(Ordering::Relaxed));
+        let request_bytes = self.request_bytes;
         match handles {
             Handles::Cached(handles) => {
                 handles.record(status, seconds, request_bytes, response_bytes);

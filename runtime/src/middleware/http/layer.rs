@@ -71,8 +71,14 @@ impl<S> tower::Layer<S> for HttpMetricsLayer {
 
 impl State {
     /// Starts counting a request; `None` for excluded routes.
-    pub(super) fn start(&self, route: Option<&str>, method: &http::Method) -> Option<RequestGuard> {
+    pub(super) fn start(
+        &self,
+        route: Option<&str>,
+        method: &http::Method,
+        request_bytes: Option<u64>,
+    ) -> Option<RequestGuard> {
         let config = self.config;
+        let request_bytes = request_bytes.filter(|_| config.request_size.is_some());
         let method = method_index(method);
         let resolved =
             metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
@@ -82,13 +88,10 @@ impl State {
                 }
                 None => resolve_uncached(config, route.unwrap_or(config.unmatched_route), method),
             });
-        // Counting request bytes needs a cell the request body shares with
-        // the guard: one allocation, only when body sizes are on.
-        let request_bytes = || config.request_size.map(|_| Arc::default());
         match resolved {
             Resolved::Excluded => None,
-            Resolved::Cached(handles) => Some(RequestGuard::cached(handles, request_bytes())),
-            Resolved::Direct(labels) => Some(RequestGuard::direct(config, labels, request_bytes())),
+            Resolved::Cached(handles) => Some(RequestGuard::cached(handles, request_bytes)),
+            Resolved::Direct(labels) => Some(RequestGuard::direct(config, labels, request_bytes)),
         }
     }
 }

@@ -68,7 +68,7 @@ mod handles;
 mod layer;
 mod service;
 
-pub use self::body::{RequestBody, ResponseBody};
+pub use self::body::ResponseBody;
 pub use self::config::{
     DEFAULT_DURATION_BUCKETS, DEFAULT_EXCLUDED_ROUTES, DEFAULT_SIZE_BUCKETS,
     HttpMetricsLayerBuilder,

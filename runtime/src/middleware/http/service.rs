@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use super::body::RequestBody;
 use super::future::ResponseFuture;
 use super::layer::State;
 
@@ -37,7 +36,8 @@ impl<S> HttpMetrics<S> {
 
 impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for HttpMetrics<S>
 where
-    S: tower::Service<http::Request<RequestBody<ReqBody>>, Response = http::Response<ResBody>>,
+    S: tower::Service<http::Request<ReqBody>, Response = http::Response<ResBody>>,
+    ReqBody: http_body::Body,
     ResBody: http_body::Body,
 {
     type Response = http::Response<super::ResponseBody<ResBody>>;
@@ -53,9 +53,11 @@ where
             .extensions()
             .get::<axum::extract::MatchedPath>()
             .map(|matched| matched.as_str());
-        let guard = self.state.start(route, request.method());
-        let bytes = guard.as_ref().and_then(|guard| guard.request_bytes());
-        let request = request.map(|body| RequestBody::new(body, bytes));
+        // The declared length (`Content-Length`): exact for every request
+        // that has one, and free, where counting the bytes as the handler
+        // reads them would take a shared cell per request.
+        let bytes = http_body::Body::size_hint(request.body()).exact();
+        let guard = self.state.start(route, request.method(), bytes);
         ResponseFuture {
             inner: self.inner.call(request),
             guard,
