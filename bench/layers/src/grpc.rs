@@ -78,32 +78,37 @@ fn vitals_layer() -> vitals::middleware::grpc::GrpcMetricsLayer {
         .expect("a valid layer")
 }
 
-async fn serve(variant: usize) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let address = listener.local_addr().expect("a bound address");
-    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
-    let service = EchoServer::new(Bench);
-    match variant {
-        0 => drop(tokio::spawn(
-            tonic::transport::Server::builder()
-                .add_service(service)
-                .serve_with_incoming(incoming),
-        )),
-        1 => drop(tokio::spawn(
-            tonic::transport::Server::builder()
-                .layer(vitals_layer())
-                .add_service(service)
-                .serve_with_incoming(incoming),
-        )),
-        _ => drop(tokio::spawn(
-            tonic::transport::Server::builder()
-                .layer(tonic_prometheus_layer::MetricsLayer::new())
-                .add_service(service)
-                .serve_with_incoming(incoming),
-        )),
-    }
+fn serve(variant: usize, servers: &tokio::runtime::Handle) -> SocketAddr {
+    let (listener, address) = crate::loopback_listener();
+    let layer = (variant == 1).then(vitals_layer);
+    servers.spawn(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+        let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+        let service = EchoServer::new(Bench);
+        let served = match (variant, layer) {
+            (0, _) => {
+                tonic::transport::Server::builder()
+                    .add_service(service)
+                    .serve_with_incoming(incoming)
+                    .await
+            }
+            (_, Some(layer)) => {
+                tonic::transport::Server::builder()
+                    .layer(layer)
+                    .add_service(service)
+                    .serve_with_incoming(incoming)
+                    .await
+            }
+            _ => {
+                tonic::transport::Server::builder()
+                    .layer(tonic_prometheus_layer::MetricsLayer::new())
+                    .add_service(service)
+                    .serve_with_incoming(incoming)
+                    .await
+            }
+        };
+        served.expect("the server runs until the process ends");
+    });
     address
 }
 
@@ -133,10 +138,10 @@ async fn drive(address: SocketAddr, count: usize, connections: usize) -> Duratio
     started.elapsed() / u32::try_from(count).unwrap_or(u32::MAX)
 }
 
-pub(crate) async fn loopback(settings: Settings) -> Vec<Measured> {
+pub(crate) async fn loopback(settings: Settings, servers: tokio::runtime::Handle) -> Vec<Measured> {
     let mut addresses = Vec::new();
     for variant in 0..VARIANTS.len() {
-        let address = serve(variant).await;
+        let address = serve(variant, &servers);
         drive(address, settings.requests / 10 + 100, settings.concurrency).await; // warm-up
         addresses.push(address);
     }

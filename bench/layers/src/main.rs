@@ -31,6 +31,16 @@ const BUCKETS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// A loopback listener for a server to adopt on its own runtime.
+pub(crate) fn loopback_listener() -> (std::net::TcpListener, std::net::SocketAddr) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    listener
+        .set_nonblocking(true)
+        .expect("a non-blocking socket");
+    let address = listener.local_addr().expect("a bound address");
+    (listener, address)
+}
+
 /// What to run, from the command line.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Settings {
@@ -101,24 +111,29 @@ fn main() {
             }
         })
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // Servers on one worker thread, the load generator on this one: two
+    // cores, one each, and no work stealing between them to add noise.
+    let servers = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let (http_loopback, http_in_process, grpc_loopback, grpc_in_process) =
-        runtime.block_on(async {
-            let http_loopback = http::loopback(settings).await;
-            let http_in_process = http::in_process(settings).await;
-            let grpc_loopback = grpc::loopback(settings).await;
-            let grpc_in_process = grpc::in_process(settings).await;
-            (
-                http_loopback,
-                http_in_process,
-                grpc_loopback,
-                grpc_in_process,
-            )
-        });
+    let client = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let (http_loopback, http_in_process, grpc_loopback, grpc_in_process) = client.block_on(async {
+        let http_loopback = http::loopback(settings, servers.handle().clone()).await;
+        let http_in_process = http::in_process(settings).await;
+        let grpc_loopback = grpc::loopback(settings, servers.handle().clone()).await;
+        let grpc_in_process = grpc::in_process(settings).await;
+        (
+            http_loopback,
+            http_in_process,
+            grpc_loopback,
+            grpc_in_process,
+        )
+    });
     done.store(true, Ordering::Relaxed);
     upkeep.join().expect("the upkeep thread ends");
 

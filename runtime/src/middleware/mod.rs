@@ -25,12 +25,12 @@ pub mod grpc;
 #[cfg(feature = "axum")]
 pub mod http;
 mod naming;
-#[cfg(feature = "_middleware")]
+#[cfg(feature = "axum")]
 mod table;
 
 pub use self::naming::ConfigError;
 #[cfg(feature = "_middleware")]
 pub(crate) use self::naming::check_label_name;
 pub(crate) use self::naming::{Declaration, check_buckets, check_metric_name, leak, leak_slice};
-#[cfg(feature = "_middleware")]
+#[cfg(feature = "axum")]
 pub(crate) use self::table::Table;

@@ -126,11 +126,11 @@ impl MethodHandles {
                 self.labels.register_status(self.config, recorder, status)
             })
         };
-        // Pointer equality: every status label is a slice of one static table.
-        match self
-            .statuses
-            .find_or_insert(|entry| std::ptr::eq(entry.status, status), &register)
-        {
+        // Pointer equality first: the labels of response statuses are slices
+        // of one static table; text equality for the guard's own constants.
+        let same =
+            |entry: &StatusHandles| std::ptr::eq(entry.status, status) || entry.status == status;
+        match self.statuses.find_or_insert(same, &register) {
             Some(handles) => handles.record(seconds, request_bytes, response_bytes),
             None => register().record(seconds, request_bytes, response_bytes),
         }
