@@ -37,3 +37,22 @@ pub fn require_binary(program: &str, package: &str) -> std::path::PathBuf {
             )
         })
 }
+
+/// The `--help` text of `program`; panics unless it exits successfully and
+/// mentions every one of `flags`.
+pub fn help_mentions(program: impl AsRef<std::path::Path>, flags: &[&str]) -> String {
+    let program = program.as_ref();
+    let output = std::process::Command::new(program)
+        .arg("--help")
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run `{}`: {error}", program.display()));
+    let help = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "`--help` failed: {help}");
+    for flag in flags {
+        assert!(
+            help.contains(flag),
+            "`--help` does not mention `{flag}`:\n{help}"
+        );
+    }
+    help
+}

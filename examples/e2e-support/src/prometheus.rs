@@ -225,18 +225,28 @@ impl Prometheus {
         serde_json::from_str(&response.body).expect("`/api/v1/rules` answers JSON")
     }
 
-    /// The names of the alerting rules Prometheus loaded and evaluated
-    /// without error.
-    pub fn healthy_alert_names(&self) -> Vec<String> {
-        let rules = self.rules();
+    /// The names of the alerting rules Prometheus loaded, once each of
+    /// their expressions has been run against the scraped data without
+    /// error (as a query, so a group's own evaluation interval does not
+    /// delay the check). Panics on a rule whose evaluation failed.
+    pub fn checked_alert_names(&self) -> Vec<String> {
         let mut names = Vec::new();
+        let rules = self.rules();
         for group in rules["data"]["groups"].as_array().into_iter().flatten() {
             for rule in group["rules"].as_array().into_iter().flatten() {
-                if rule["type"] == "alerting" && rule["health"] == "ok" {
-                    names.push(rule["name"].as_str().unwrap_or_default().to_owned());
+                if rule["type"] != "alerting" {
+                    continue;
                 }
+                let name = rule["name"].as_str().unwrap_or_default().to_owned();
+                assert_ne!(rule["health"], "err", "alert `{name}` failed: {rule}");
+                let expression = rule["query"].as_str().unwrap_or_default();
+                if let Err(error) = self.query(expression) {
+                    panic!("alert `{name}`: {error}");
+                }
+                names.push(name);
             }
         }
+        names.sort();
         names
     }
 }

@@ -20,6 +20,19 @@ fn address_in(line: &str) -> SocketAddr {
 }
 
 #[test]
+fn help_names_every_knob() {
+    e2e_support::help_mentions(
+        env!("CARGO_BIN_EXE_enclave-coordinator"),
+        &[
+            "--client-api-addr",
+            "--user-api-addr",
+            "--mesh-api-addr",
+            "--demo-load",
+        ],
+    );
+}
+
+#[test]
 fn the_documented_series_answer_over_a_real_prometheus() {
     let exporter = SocketAddr::from(([127, 0, 0, 1], free_port()));
     let mut coordinator = Child::spawn(
@@ -181,8 +194,7 @@ fn the_documented_series_answer_over_a_real_prometheus() {
         "{status}"
     );
 
-    let mut alerts = prometheus.healthy_alert_names();
-    alerts.sort();
+    let alerts = prometheus.checked_alert_names();
     assert_eq!(alerts.len(), 7, "{alerts:?}");
     prometheus.check_dashboard(&monitoring("enclave-coordinator.json"));
     assert!(coordinator.is_running(), "{:?}", coordinator.output());

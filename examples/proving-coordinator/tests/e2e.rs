@@ -25,6 +25,19 @@ fn types(exposition: &str) -> BTreeSet<(String, String)> {
 }
 
 #[test]
+fn help_names_every_knob() {
+    e2e_support::help_mentions(
+        env!("CARGO_BIN_EXE_proving-coordinator"),
+        &[
+            "--metrics-port",
+            "--config",
+            "--demo-load",
+            "ZISK_COORDINATOR_METRICS_PORT",
+        ],
+    );
+}
+
+#[test]
 fn the_guide_s_queries_answer_over_a_real_prometheus() {
     // The port comes from the environment, which beats the configuration file.
     let dir = e2e_support::TempDir::new("coordinator-config");
@@ -159,8 +172,7 @@ fn the_guide_s_queries_answer_over_a_real_prometheus() {
         "{workers:?}"
     );
 
-    let mut alerts = prometheus.healthy_alert_names();
-    alerts.sort();
+    let alerts = prometheus.checked_alert_names();
     assert_eq!(
         alerts,
         [

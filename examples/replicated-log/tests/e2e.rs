@@ -41,6 +41,14 @@ fn log_line(replica: &mut Child, needle: &str) -> serde_json::Value {
 }
 
 #[test]
+fn help_names_every_knob() {
+    e2e_support::help_mentions(
+        env!("CARGO_BIN_EXE_replicated-log"),
+        &["--listen", "--node-id", "--demo-load"],
+    );
+}
+
+#[test]
 fn the_guide_s_queries_probes_and_logs_hold_over_a_real_prometheus() {
     let mut replica = Child::spawn(
         env!("CARGO_BIN_EXE_replicated-log"),
@@ -170,7 +178,7 @@ fn the_guide_s_queries_probes_and_logs_hold_over_a_real_prometheus() {
     prometheus.wait_for_value(
         "histogram_quantile(0.99, rate(kmb_query_duration_seconds_bucket[5m]))",
         "a p99 query latency",
-        |p99| p99 > 0.0 && p99 <= 0.025,
+        |p99| p99 > 0.0 && p99 <= 0.1,
     );
     // Health.
     prometheus.wait_for_value("kmb_projection_lag", "a lag", |lag| {
@@ -214,8 +222,7 @@ fn the_guide_s_queries_probes_and_logs_hold_over_a_real_prometheus() {
         s.len() >= 10
     });
 
-    let mut alerts = prometheus.healthy_alert_names();
-    alerts.sort();
+    let alerts = prometheus.checked_alert_names();
     assert_eq!(
         alerts,
         [

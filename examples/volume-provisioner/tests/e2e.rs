@@ -21,6 +21,20 @@ fn monitoring(file: &str) -> std::path::PathBuf {
 }
 
 #[test]
+fn help_names_every_knob() {
+    e2e_support::help_mentions(
+        env!("CARGO_BIN_EXE_volume-provisioner"),
+        &[
+            "--tls-cert",
+            "--tls-key",
+            "--client-ca",
+            "PROVISIONER_API_TOKEN",
+            "--demo-load",
+        ],
+    );
+}
+
+#[test]
 fn the_guide_s_queries_answer_over_mutual_tls() {
     let dir = TempDir::new("provisioner-tls");
     let certs = Certificates::generate(dir.path());
@@ -191,8 +205,7 @@ fn the_guide_s_queries_answer_over_mutual_tls() {
         );
     }
 
-    let mut alerts = prometheus.healthy_alert_names();
-    alerts.sort();
+    let alerts = prometheus.checked_alert_names();
     assert_eq!(
         alerts,
         [
