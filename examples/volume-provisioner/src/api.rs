@@ -127,3 +127,136 @@ async fn cancel_job(State(jobs): State<Jobs>, Path(id): Path<String>) -> Respons
         None => (StatusCode::NOT_FOUND, Json(json!({"error": "no such job"}))).into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use http::Request;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    fn app() -> Router {
+        router(
+            Jobs::default(),
+            Some(Arc::from("t0ken")),
+            HealthRegistry::new(),
+            Router::new(),
+        )
+    }
+
+    async fn call(
+        app: &Router,
+        method: &str,
+        path: &str,
+        token: bool,
+        body: &str,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut request = Request::builder().method(method).uri(path);
+        if token {
+            request = request.header(header::AUTHORIZATION, "Bearer t0ken");
+        }
+        let response = app
+            .clone()
+            .oneshot(request.body(Body::from(body.to_owned())).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or_default())
+    }
+
+    #[tokio::test]
+    async fn health_answers_the_guide_s_json_without_a_token() {
+        for path in ["/health", "/healthz", "/livez"] {
+            assert_eq!(
+                call(&app(), "GET", path, false, "").await,
+                (StatusCode::OK, json!({"status": "healthy"}))
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn requests_are_counted_by_route_template_method_and_status() {
+        let app = app();
+        let volume =
+            r#"{"name": "vm-1", "size_gb": 10, "image_url": "https://images.example.com/a.qcow2"}"#;
+        let too_big = r#"{"name": "vm-2", "size_gb": 4096, "image_url": "https://images.example.com/a.qcow2"}"#;
+        let recorded = vitals::testing::capture_async(async {
+            assert_eq!(
+                call(&app, "POST", "/api/v1/volumes", false, volume).await.0,
+                StatusCode::UNAUTHORIZED
+            );
+            assert_eq!(
+                call(&app, "POST", "/api/v1/volumes", true, volume).await.0,
+                StatusCode::ACCEPTED
+            );
+            assert_eq!(
+                call(&app, "POST", "/api/v1/volumes", true, "{").await.0,
+                StatusCode::BAD_REQUEST
+            );
+            assert_eq!(
+                call(&app, "POST", "/api/v1/volumes", true, too_big).await.0,
+                StatusCode::INSUFFICIENT_STORAGE
+            );
+            assert_eq!(
+                call(&app, "GET", "/api/v1/jobs/nope", true, "").await.0,
+                StatusCode::NOT_FOUND
+            );
+            assert_eq!(
+                call(&app, "GET", "/health", false, "").await.0,
+                StatusCode::OK
+            );
+        })
+        .await;
+        let total = |endpoint, method, status| {
+            recorded.counter(
+                "libvirt_volume_provisioner_requests_total",
+                &[
+                    ("endpoint", endpoint),
+                    ("method", method),
+                    ("status", status),
+                ],
+            )
+        };
+        for status in ["401", "202", "400", "507"] {
+            assert_eq!(
+                total("/api/v1/volumes", "POST", status),
+                Some(1),
+                "{status}"
+            );
+        }
+        assert_eq!(total("/api/v1/jobs/{id}", "GET", "404"), Some(1));
+        // Probes are not API traffic.
+        assert_eq!(
+            recorded
+                .series_of("libvirt_volume_provisioner_requests_total")
+                .count(),
+            5
+        );
+        let timed = [("endpoint", "/api/v1/volumes"), ("method", "POST")];
+        assert_eq!(
+            recorded.histogram_count(
+                "libvirt_volume_provisioner_requests_duration_seconds",
+                &timed
+            ),
+            Some(4)
+        );
+        assert_eq!(
+            recorded.counter(
+                "libvirt_volume_provisioner_jobs_total",
+                &[("status", "started")]
+            ),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same(b"t0ken", b"t0ken"));
+        assert!(!same(b"t0ke", b"t0ken"));
+        assert!(!same(b"t0kem", b"t0ken"));
+    }
+}
