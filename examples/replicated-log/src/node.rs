@@ -368,4 +368,28 @@ mod tests {
             "view 2 is led by node 2"
         );
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn readiness_fails_while_recovering_and_while_the_view_changes() {
+        let node = Node::new(1, 0);
+        let health = vitals::health::HealthRegistry::new();
+        health.add_state("replica", node.state_cell());
+        let ready = |health: &vitals::health::HealthRegistry| {
+            health
+                .report_blocking(vitals::health::Probe::Readiness)
+                .is_ok()
+        };
+        assert!(!ready(&health));
+        node.recover(Duration::from_millis(100)).await;
+        assert!(ready(&health));
+        let changing = tokio::spawn({
+            let node = node.clone();
+            async move { node.change_view(Duration::from_secs(1)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(!ready(&health));
+        assert_eq!(node.status().status, "view_change");
+        changing.await.unwrap();
+        assert!(ready(&health));
+    }
 }

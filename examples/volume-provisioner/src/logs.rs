@@ -149,3 +149,67 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// The lines `format` writes for one `Starting image download` event.
+    fn render(format: Format) -> String {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&buffer);
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || Sink(Arc::clone(&sink)))
+            .event_format(Lines(format))
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!(
+                component = "provisioner",
+                job_id = "550e8400",
+                image_url = "https://minio/u.qcow2",
+                "Starting image download"
+            );
+        });
+        let bytes = buffer.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn json_lines_carry_the_fields_at_the_top_level() {
+        let line: Value = serde_json::from_str(render(Format::Json).trim()).unwrap();
+        assert_eq!(line["level"], "info");
+        assert_eq!(line["component"], "provisioner");
+        assert_eq!(line["message"], "Starting image download");
+        assert_eq!(line["job_id"], "550e8400");
+        assert_eq!(line["image_url"], "https://minio/u.qcow2");
+        assert!(
+            line["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn text_lines_read_as_the_guide_shows() {
+        let line = render(Format::Text);
+        let (timestamp, rest) = line.trim_end().split_once(' ').unwrap();
+        assert!(timestamp.ends_with('Z'), "{line}");
+        assert_eq!(
+            rest,
+            "[INFO] provisioner: Starting image download (job_id=550e8400, image_url=https://minio/u.qcow2)"
+        );
+    }
+}
