@@ -13,8 +13,16 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct Child {
     process: std::process::Child,
-    lines: mpsc::Receiver<String>,
+    lines: mpsc::Receiver<(Stream, String)>,
     seen: Vec<String>,
+    stdout: Vec<String>,
+}
+
+/// Which output a line came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stream {
+    Stdout,
+    Stderr,
 }
 
 impl Child {
@@ -35,7 +43,7 @@ impl Child {
         let errors = sender.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
+                if sender.send((Stream::Stdout, line)).is_err() {
                     break;
                 }
             }
@@ -44,13 +52,14 @@ impl Child {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 eprintln!("{line}");
                 // The test may have stopped listening; keep echoing.
-                let _ = errors.send(line);
+                let _ = errors.send((Stream::Stderr, line));
             }
         });
         Self {
             process,
             lines,
             seen: Vec::new(),
+            stdout: Vec::new(),
         }
     }
 
@@ -64,8 +73,8 @@ impl Child {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
+                Ok((stream, line)) => {
+                    self.record(stream, &line);
                     if line.contains(needle) {
                         return line;
                     }
@@ -79,12 +88,29 @@ impl Child {
         }
     }
 
+    fn record(&mut self, stream: Stream, line: &str) {
+        self.seen.push(line.to_owned());
+        if stream == Stream::Stdout {
+            self.stdout.push(line.to_owned());
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Ok((stream, line)) = self.lines.try_recv() {
+            self.record(stream, &line);
+        }
+    }
+
     /// Every line of standard output and error read so far (after draining what is waiting).
     pub fn output(&mut self) -> &[String] {
-        while let Ok(line) = self.lines.try_recv() {
-            self.seen.push(line);
-        }
+        self.drain();
         &self.seen
+    }
+
+    /// The lines of standard output alone, read so far.
+    pub fn stdout(&mut self) -> &[String] {
+        self.drain();
+        &self.stdout
     }
 
     /// Whether the process is still running.

@@ -26,7 +26,7 @@ fn help_names_every_knob() {
 fn the_demo_s_series_answer_over_a_real_prometheus() {
     let mut quickstart = Child::spawn(env!("CARGO_BIN_EXE_quickstart"), &["127.0.0.1:0"], &[]);
     let first = quickstart.wait_for_line("http://", Duration::from_secs(30));
-    assert_eq!(quickstart.output()[0], first, "the URL is the first line");
+    assert_eq!(quickstart.stdout()[0], first, "the URL is the first line");
     let url = first
         .strip_prefix("quickstart is serving; open http://")
         .expect("the URL line");
