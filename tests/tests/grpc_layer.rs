@@ -11,7 +11,7 @@ use tokio_stream::StreamExt;
 use tonic::Code;
 use vitals::middleware::grpc::{GrpcMetricsLayer, GrpcNaming};
 
-use layer_support::echo::{EchoService, client, serve};
+use layer_support::echo::{EchoService, client, serve, serve_catching_panics};
 use layer_support::proto::echo_server::EchoServer;
 use layer_support::proto::{DESCRIPTOR_SET, EchoReply, EchoRequest};
 use layer_support::{recorder, series_of, settle, value};
@@ -386,6 +386,25 @@ async fn a_handler_panic_is_internal_and_counted_once() {
         .await
         .expect("the next call succeeds");
     unary.settle("OK", 1.0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_caught_outside_the_layer_is_internal() {
+    let address = serve_catching_panics(layer("caught")).await;
+    let mut client = client(address).await;
+    let result = client
+        .unary(EchoRequest {
+            panic: true,
+            ..request("x")
+        })
+        .await;
+    assert!(result.is_err(), "the client sees the call fail");
+
+    let unary = Method::new("caught", "unary", "Unary");
+    unary.settle("Internal", 1.0).await;
+    assert_eq!(unary.handled("Internal"), Some(1.0));
+    assert_eq!(unary.handled("Canceled"), Some(0.0));
+    assert_eq!(unary.started(), Some(1.0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
