@@ -88,6 +88,7 @@
 
 mod body;
 mod config;
+mod declare;
 mod descriptor;
 mod frames;
 mod future;
