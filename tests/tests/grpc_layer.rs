@@ -584,4 +584,30 @@ async fn opentelemetry_naming_records_call_duration_by_code() {
     assert_eq!(value(name, &labels("OK")), Some(1.0));
     assert_eq!(value(name, &labels("NOT_FOUND")), Some(1.0));
     assert!(series_of("otel_grpc_server_started_total").is_empty());
+
+    // Methods the layer does not know are `_OTHER`, as the conventions ask.
+    let mut grpc = tonic::client::Grpc::new(
+        tonic::transport::Channel::from_shared(format!("http://{address}"))
+            .expect("a valid uri")
+            .connect()
+            .await
+            .expect("the server is up"),
+    );
+    grpc.ready().await.expect("ready");
+    let codec = tonic_prost::ProstCodec::<EchoRequest, EchoReply>::default();
+    let path = PathAndQuery::from_static("/vitals.test.v1.Echo/Nope");
+    let unknown = grpc
+        .unary(tonic::Request::new(request("x")), path, codec)
+        .await;
+    assert_eq!(
+        unknown.expect_err("no such method").code(),
+        Code::Unimplemented
+    );
+    let other = [
+        ("rpc_system_name", "grpc"),
+        ("rpc_method", "_OTHER"),
+        ("rpc_status_code", "UNIMPLEMENTED"),
+    ];
+    settle(name, &other, 1.0).await;
+    assert_eq!(value(name, &other), Some(1.0));
 }
