@@ -8,9 +8,7 @@ use syn::{LitBool, LitStr, Token};
 use crate::attr::Attr;
 use crate::ctxt::Ctxt;
 use crate::names::RenameRule;
-use crate::symbol::{
-    self, BUCKETS, CRATE, IN_FLIGHT, LABELS, METHOD, PREFIX, RENAME_ALL, RPC_ARGUMENTS, SKIP, TRACE,
-};
+use crate::symbol::{self, BUCKETS, CRATE, IN_FLIGHT, LABELS, METHOD, PREFIX, RENAME_ALL, RPC_ARGUMENTS, SKIP, TRACE};
 
 /// One `key = "value"` of `labels(...)`.
 pub(crate) struct StaticLabel {
@@ -70,10 +68,7 @@ impl RpcArgs {
             syn::Meta::Path(_) => RpcArgs::empty(),
             syn::Meta::List(list) => RpcArgs::parse(cx, list.tokens.clone()),
             syn::Meta::NameValue(name_value) => {
-                cx.error_spanned_by(
-                    name_value,
-                    "expected `#[instrument_rpc]` or `#[instrument_rpc(...)]`",
-                );
+                cx.error_spanned_by(name_value, "expected `#[instrument_rpc]` or `#[instrument_rpc(...)]`");
                 RpcArgs::empty()
             }
         }
@@ -81,11 +76,7 @@ impl RpcArgs {
 
     fn parse_one(&mut self, cx: &Ctxt, meta: ParseNestedMeta<'_>) -> syn::Result<()> {
         let span = meta.path.span();
-        let key = meta
-            .path
-            .get_ident()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
         match key.as_str() {
             PREFIX => self.prefix.set(cx, span, meta.value()?.parse()?),
             METHOD => self.method.set(cx, span, meta.value()?.parse()?),
@@ -129,9 +120,7 @@ impl RpcArgs {
                     &meta.path,
                     format!(
                         "unknown argument `{}`; expected {}",
-                        quote::ToTokens::to_token_stream(&meta.path)
-                            .to_string()
-                            .replace(' ', ""),
+                        quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', ""),
                         symbol::one_of(RPC_ARGUMENTS)
                     ),
                 );
@@ -174,27 +163,14 @@ fn parse_buckets(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Buckets> 
             None => cx.error_spanned_by(element, "expected a number literal as a bucket bound"),
         }
     }
-    Ok(Buckets {
-        bounds,
-        span: array.span(),
-    })
+    Ok(Buckets { bounds, span: array.span() })
 }
 
 fn bucket_bound(expr: &syn::Expr) -> Option<f64> {
     match expr {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Float(float),
-            ..
-        }) => float.base10_parse().ok(),
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(int),
-            ..
-        }) => int.base10_parse::<f64>().ok(),
-        syn::Expr::Unary(syn::ExprUnary {
-            op: syn::UnOp::Neg(_),
-            expr,
-            ..
-        }) => bucket_bound(expr).map(|bound| -bound),
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Float(float), .. }) => float.base10_parse().ok(),
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(int), .. }) => int.base10_parse::<f64>().ok(),
+        syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => bucket_bound(expr).map(|bound| -bound),
         syn::Expr::Group(group) => bucket_bound(&group.expr),
         _ => None,
     }

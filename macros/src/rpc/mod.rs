@@ -29,10 +29,7 @@ pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStrea
             definition.into_token_stream()
         }
         Ok(other) => {
-            let message = if quote!(#other)
-                .into_iter()
-                .any(|token| token.to_string() == "fn")
-            {
+            let message = if quote!(#other).into_iter().any(|token| token.to_string() == "fn") {
                 "expected a fn with a body"
             } else {
                 "`#[instrument_rpc]` expected a fn, a method or an impl block"
@@ -73,18 +70,14 @@ fn instrument_impl(cx: &Ctxt, args: &RpcArgs, mut block: syn::ItemImpl) -> Token
     check_args(cx, args, Place::ImplBlock);
     let impl_generics = block.generics.clone();
     for item in &mut block.items {
-        let syn::ImplItem::Fn(method) = item else {
-            continue;
-        };
+        let syn::ImplItem::Fn(method) = item else { continue };
         let own = take_own_args(cx, &mut method.attrs);
         check_args(cx, &own, Place::MethodInBlock);
         if own.skip.get().is_some() {
             continue;
         }
         check_signature(cx, &method.sig);
-        let Some(spec) = resolve(cx, &own, Some(args), &method.sig.ident) else {
-            continue;
-        };
+        let Some(spec) = resolve(cx, &own, Some(args), &method.sig.ident) else { continue };
         let outer = OuterGenerics::new(&[&impl_generics, &method.sig.generics]);
         let body = expand::instrument_body(&spec, &method.sig, &method.block, &outer);
         if let Ok(new_block) = syn::parse2(body) {
@@ -98,11 +91,7 @@ fn instrument_impl(cx: &Ctxt, args: &RpcArgs, mut block: syn::ItemImpl) -> Token
 fn take_own_args(cx: &Ctxt, attrs: &mut Vec<syn::Attribute>) -> RpcArgs {
     let mut own: Option<RpcArgs> = None;
     attrs.retain(|attribute| {
-        let is_ours = attribute
-            .path()
-            .segments
-            .last()
-            .is_some_and(|segment| segment.ident == "instrument_rpc");
+        let is_ours = attribute.path().segments.last().is_some_and(|segment| segment.ident == "instrument_rpc");
         if is_ours {
             if own.is_some() {
                 cx.error_spanned_by(attribute, "duplicate `#[instrument_rpc]` attribute");
