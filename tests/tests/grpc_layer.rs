@@ -11,7 +11,7 @@ use tokio_stream::StreamExt;
 use tonic::Code;
 use vitals::middleware::grpc::{GrpcMetricsLayer, GrpcNaming};
 
-use layer_support::echo::{EchoService, client, serve};
+use layer_support::echo::{EchoService, client, serve, serve_catching_panics};
 use layer_support::proto::echo_server::EchoServer;
 use layer_support::proto::{DESCRIPTOR_SET, EchoReply, EchoRequest};
 use layer_support::{recorder, series_of, settle, value};
@@ -389,6 +389,25 @@ async fn a_handler_panic_is_internal_and_counted_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_caught_outside_the_layer_is_internal() {
+    let address = serve_catching_panics(layer("caught")).await;
+    let mut client = client(address).await;
+    let result = client
+        .unary(EchoRequest {
+            panic: true,
+            ..request("x")
+        })
+        .await;
+    assert!(result.is_err(), "the client sees the call fail");
+
+    let unary = Method::new("caught", "unary", "Unary");
+    unary.settle("Internal", 1.0).await;
+    assert_eq!(unary.handled("Internal"), Some(1.0));
+    assert_eq!(unary.handled("Canceled"), Some(0.0));
+    assert_eq!(unary.started(), Some(1.0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_paths_and_plain_http_are_labelled_unknown() {
     let address = serve(layer("unknown")).await;
     let channel = tonic::transport::Channel::from_shared(format!("http://{address}"))
@@ -565,4 +584,30 @@ async fn opentelemetry_naming_records_call_duration_by_code() {
     assert_eq!(value(name, &labels("OK")), Some(1.0));
     assert_eq!(value(name, &labels("NOT_FOUND")), Some(1.0));
     assert!(series_of("otel_grpc_server_started_total").is_empty());
+
+    // Methods the layer does not know are `_OTHER`, as the conventions ask.
+    let mut grpc = tonic::client::Grpc::new(
+        tonic::transport::Channel::from_shared(format!("http://{address}"))
+            .expect("a valid uri")
+            .connect()
+            .await
+            .expect("the server is up"),
+    );
+    grpc.ready().await.expect("ready");
+    let codec = tonic_prost::ProstCodec::<EchoRequest, EchoReply>::default();
+    let path = PathAndQuery::from_static("/vitals.test.v1.Echo/Nope");
+    let unknown = grpc
+        .unary(tonic::Request::new(request("x")), path, codec)
+        .await;
+    assert_eq!(
+        unknown.expect_err("no such method").code(),
+        Code::Unimplemented
+    );
+    let other = [
+        ("rpc_system_name", "grpc"),
+        ("rpc_method", "_OTHER"),
+        ("rpc_status_code", "UNIMPLEMENTED"),
+    ];
+    settle(name, &other, 1.0).await;
+    assert_eq!(value(name, &other), Some(1.0));
 }

@@ -154,6 +154,24 @@ async fn requests_are_labelled_by_method_route_template_and_status() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nested_routers_give_the_full_route_template() {
+    let users = Router::new().route("/{id}/orders/{order}", get(|| async { "order" }));
+    let router = Router::new()
+        .nest("/api/users", users)
+        .layer(layer("nested"));
+    let address = serve(router).await;
+    assert_eq!(
+        get_path(address, "/api/users/7/orders/9").await,
+        StatusCode::OK
+    );
+
+    let order = labels("GET", "/api/users/{id}/orders/{order}", "200");
+    settle("nested_requests_total", &order, 1.0).await;
+    assert_eq!(value("nested_requests_total", &order), Some(1.0));
+    assert_eq!(series_of("nested_requests_total").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_health_and_chosen_routes_are_excluded() {
     recorder();
     let ok = || get(|| async { "ok" });

@@ -115,6 +115,23 @@ pub async fn serve(layer: vitals::middleware::grpc::GrpcMetricsLayer) -> SocketA
     address
 }
 
+/// Serves `Echo` behind tower-http's `CatchPanicLayer`, then `layer`.
+pub async fn serve_catching_panics(
+    layer: vitals::middleware::grpc::GrpcMetricsLayer,
+) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("a bound address");
+    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    let server = tonic::transport::Server::builder()
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(layer)
+        .add_service(EchoServer::new(EchoService));
+    tokio::spawn(server.serve_with_incoming(incoming));
+    address
+}
+
 /// A client of the server at `address`.
 pub async fn client(
     address: SocketAddr,

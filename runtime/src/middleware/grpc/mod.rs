@@ -29,9 +29,12 @@
 //!   timed in full. Messages are counted per gRPC message in both
 //!   directions (a unary call receives one and sends one).
 //! - A call the client cancels (or whose connection drops) is `Canceled`; a
-//!   handler panic unwinding through the layer is `Internal`, what
-//!   go-grpc-middleware's recovery interceptor answers. Every started call
-//!   is handled exactly once.
+//!   handler panic that unwinds through the layer (or is caught by a
+//!   catch-panic layer placed outside it) is `Internal`, what
+//!   go-grpc-middleware's recovery interceptor answers. A catch-panic layer
+//!   placed inside answers HTTP 500 without `grpc-status`, which the layer
+//!   counts as the client sees it: `Unknown`. Every started call is handled
+//!   exactly once.
 //!
 //! Options: the histogram on or off and its buckets, a namespace and
 //! constant labels (go-grpc-middleware's `WithNamespace`,
@@ -85,6 +88,7 @@
 
 mod body;
 mod config;
+mod declare;
 mod descriptor;
 mod frames;
 mod future;

@@ -2,9 +2,8 @@
 //! label names, exclusions and buckets, fixed when the layer is built.
 
 use super::HttpMetricsLayer;
-use crate::catalogue::{LabelValues, MetricKind, Unit};
 use crate::middleware::{
-    ConfigError, Declaration, check_buckets, check_label_name, check_metric_name, leak, leak_slice,
+    ConfigError, check_buckets, check_label_name, check_metric_name, leak, leak_slice,
 };
 
 /// Bucket advice of the OpenTelemetry HTTP semantic conventions, in seconds;
@@ -231,78 +230,11 @@ impl HttpMetricsLayerBuilder {
             max_routes: self.max_routes,
             module: module_path!(),
         }));
-        declare(
+        super::declare::declare(
             config,
             leak_slice(self.duration_buckets),
             leak_slice(self.size_buckets),
         );
         Ok(HttpMetricsLayer::from_config(config))
-    }
-}
-
-fn declare(
-    config: &'static Config,
-    duration_buckets: &'static [f64],
-    size_buckets: &'static [f64],
-) {
-    let methods = LabelValues::Known(&METHOD_LABELS);
-    let with_status = || {
-        vec![
-            (config.method_label, methods),
-            (config.route_label, LabelValues::Open),
-            (config.status_label, LabelValues::Open),
-        ]
-    };
-    let histogram = |name, help, unit, buckets| Declaration {
-        name,
-        kind: MetricKind::Histogram,
-        help,
-        unit: Some(unit),
-        labels: with_status(),
-        buckets,
-    };
-    Declaration {
-        name: config.requests,
-        kind: MetricKind::Counter,
-        help: "HTTP requests answered, by method, route template and status code.",
-        unit: None,
-        labels: with_status(),
-        buckets: &[],
-    }
-    .declare(config.module);
-    histogram(
-        config.duration,
-        "Time from receiving an HTTP request to sending the end of its response body.",
-        Unit::Seconds,
-        duration_buckets,
-    )
-    .declare(config.module);
-    Declaration {
-        name: config.active,
-        kind: MetricKind::Gauge,
-        help: "HTTP requests being handled or having their response body sent.",
-        unit: None,
-        labels: vec![
-            (config.method_label, methods),
-            (config.route_label, LabelValues::Open),
-        ],
-        buckets: &[],
-    }
-    .declare(config.module);
-    if let (Some(request), Some(response)) = (config.request_size, config.response_size) {
-        histogram(
-            request,
-            "Declared length (Content-Length) of HTTP request bodies.",
-            Unit::Bytes,
-            size_buckets,
-        )
-        .declare(config.module);
-        histogram(
-            response,
-            "Bytes of HTTP response bodies sent.",
-            Unit::Bytes,
-            size_buckets,
-        )
-        .declare(config.module);
     }
 }

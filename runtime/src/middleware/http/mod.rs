@@ -62,6 +62,7 @@
 
 mod body;
 mod config;
+mod declare;
 mod future;
 mod guard;
 mod handles;

@@ -1,0 +1,101 @@
+//! The layer's metrics in the catalogue: every family described, every
+//! registered method's zero series listed.
+
+use metrics::Label;
+
+use super::config::{Config, GrpcNaming};
+use crate::catalogue::{LabelValues, MetricKind, Unit};
+use crate::middleware::{Declaration, leak, leak_slice};
+
+/// Declares every family once with open label values (so it is described
+/// even with no method registered), then once per registered method with
+/// its own values (so its zero series are pre-created).
+pub(super) fn declare(
+    config: &'static Config,
+    buckets: &'static [f64],
+    codes: &'static [&'static str],
+) {
+    let known = |label: &Label| {
+        (
+            leak(label.key()),
+            LabelValues::Known(leak_slice(vec![leak(label.value())])),
+        )
+    };
+    let open = |label: &Label| (leak(label.key()), LabelValues::Open);
+    let registered = &config.methods[..config.methods.len() - 1];
+    let unknown = &config.methods[config.methods.len() - 1];
+    let families =
+        std::iter::once((unknown, true)).chain(registered.iter().map(|method| (method, false)));
+    for (method, is_family) in families {
+        let base: Vec<_> = method
+            .labels
+            .iter()
+            .map(|label| if is_family { open(label) } else { known(label) })
+            .collect();
+        let coded = || {
+            let mut labels = base.clone();
+            let values = if is_family {
+                LabelValues::Open
+            } else {
+                LabelValues::Known(codes)
+            };
+            labels.push((config.code_label, values));
+            labels
+        };
+        let counter = |name, help, labels| Declaration {
+            name,
+            kind: MetricKind::Counter,
+            help,
+            unit: None,
+            labels,
+            buckets: &[],
+        };
+        if config.naming == GrpcNaming::GoGrpcMiddleware {
+            counter(
+                config.started,
+                "Total number of RPCs started on the server.",
+                base.clone(),
+            )
+            .declare(config.module);
+            counter(
+                config.handled,
+                "Total number of RPCs completed on the server, regardless of success or failure.",
+                coded(),
+            )
+            .declare(config.module);
+            counter(
+                config.received,
+                "Total number of RPC stream messages received on the server.",
+                base.clone(),
+            )
+            .declare(config.module);
+            counter(
+                config.sent,
+                "Total number of gRPC stream messages sent by the server.",
+                base.clone(),
+            )
+            .declare(config.module);
+        }
+        if let Some(duration) = config.duration {
+            let (help, labels) = match config.naming {
+                GrpcNaming::GoGrpcMiddleware => (
+                    "Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.",
+                    base.clone(),
+                ),
+                GrpcNaming::OpenTelemetry => (
+                    "Measures the duration of inbound remote procedure calls.",
+                    coded(),
+                ),
+            };
+            Declaration {
+                name: duration,
+                kind: MetricKind::Histogram,
+                help,
+                unit: Some(Unit::Seconds),
+                labels,
+                buckets,
+            }
+            .declare(config.module);
+        }
+    }
+}
