@@ -412,3 +412,124 @@ impl fmt::Display for Conflict {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HERE: Origin = Origin {
+        module: "tests",
+        file: "catalogue.rs",
+        line: 1,
+    };
+    static METHOD_STATUS: [LabelDescriptor; 2] = [
+        LabelDescriptor::new("method", LabelValues::Known(&["Get", "Put"])),
+        LabelDescriptor::new("status", LabelValues::Computed(|| &["ok", "error"])),
+    ];
+    static METHOD_OPEN: [LabelDescriptor; 1] = [LabelDescriptor::new("method", LabelValues::Open)];
+    static COUNTER: MetricDescriptor = MetricDescriptor::new(
+        "app_requests_total",
+        MetricKind::Counter,
+        "requests",
+        None,
+        &METHOD_STATUS,
+        &[],
+        HERE,
+    );
+    static SAME_NAME_GAUGE: MetricDescriptor = MetricDescriptor::new(
+        "app_requests_total",
+        MetricKind::Gauge,
+        "requests",
+        None,
+        &METHOD_STATUS,
+        &[],
+        HERE,
+    );
+    static SAME_NAME_OTHER_LABELS: MetricDescriptor = MetricDescriptor::new(
+        "app_requests_total",
+        MetricKind::Counter,
+        "requests",
+        None,
+        &METHOD_OPEN,
+        &[],
+        HERE,
+    );
+    static FAST: MetricDescriptor = MetricDescriptor::new(
+        "app_seconds",
+        MetricKind::Histogram,
+        "d",
+        Some(Unit::Seconds),
+        &[],
+        &[0.1, 1.0],
+        HERE,
+    );
+    static SLOW: MetricDescriptor = MetricDescriptor::new(
+        "app_seconds",
+        MetricKind::Histogram,
+        "d",
+        Some(Unit::Seconds),
+        &[],
+        &[1.0, 10.0],
+        HERE,
+    );
+
+    fn catalogue_of(descriptors: &[&'static MetricDescriptor]) -> Catalogue {
+        Catalogue {
+            descriptors: descriptors.to_vec(),
+        }
+    }
+
+    #[test]
+    fn known_series_is_the_product_of_every_label_s_values() {
+        assert_eq!(
+            COUNTER.known_series().unwrap(),
+            [
+                vec![("method", "Get"), ("status", "ok")],
+                vec![("method", "Get"), ("status", "error")],
+                vec![("method", "Put"), ("status", "ok")],
+                vec![("method", "Put"), ("status", "error")],
+            ]
+        );
+        assert_eq!(
+            SAME_NAME_OTHER_LABELS.known_series(),
+            None,
+            "an open label cannot be listed"
+        );
+        assert_eq!(
+            FAST.known_series().unwrap(),
+            [Vec::<(&str, &str)>::new()],
+            "no labels: one series"
+        );
+    }
+
+    #[test]
+    fn disagreeing_declarations_of_one_name_are_conflicts() {
+        assert!(catalogue_of(&[&COUNTER, &COUNTER]).conflicts().is_empty());
+        let kinds = catalogue_of(&[&COUNTER, &SAME_NAME_GAUGE]).conflicts();
+        assert_eq!(kinds.len(), 1);
+        assert_eq!(kinds[0].difference, "declared as a counter and as a gauge");
+        let labels = catalogue_of(&[&COUNTER, &SAME_NAME_OTHER_LABELS]).conflicts();
+        assert!(labels[0].difference.starts_with("labels"), "{}", labels[0]);
+        let buckets = catalogue_of(&[&FAST, &SLOW]).conflicts();
+        assert!(
+            buckets[0]
+                .to_string()
+                .contains("buckets [0.1, 1.0] and [1.0, 10.0]"),
+            "{}",
+            buckets[0]
+        );
+    }
+
+    #[test]
+    fn families_merge_sites_and_their_series() {
+        let families = catalogue_of(&[&FAST, &COUNTER, &COUNTER]).families();
+        let names: Vec<&str> = families.iter().map(Family::name).collect();
+        assert_eq!(
+            names,
+            ["app_requests_total", "app_seconds"],
+            "sorted by name"
+        );
+        assert_eq!(families[0].sites().len(), 2);
+        assert_eq!(families[0].known_series().len(), 4, "duplicates removed");
+    }
+}
