@@ -11,7 +11,9 @@ pub(crate) const CRATE: &str = "crate";
 pub(crate) const SKIP: &str = "skip";
 
 /// Every `#[instrument_rpc]` argument, in the order the manual lists them.
-pub(crate) const RPC_ARGUMENTS: &[&str] = &[PREFIX, METHOD, RENAME_ALL, BUCKETS, LABELS, IN_FLIGHT, TRACE, CRATE, SKIP];
+pub(crate) const RPC_ARGUMENTS: &[&str] = &[
+    PREFIX, METHOD, RENAME_ALL, BUCKETS, LABELS, IN_FLIGHT, TRACE, CRATE, SKIP,
+];
 
 /// "`a`, `b` or `c`", for messages that list what is accepted.
 pub(crate) fn one_of(names: &[&str]) -> String {

@@ -42,8 +42,12 @@ static DECLARED_AT_RUN_TIME: Mutex<Vec<&'static MetricDescriptor>> = Mutex::new(
 /// Returns the catalogue of every metric declared anywhere in this binary,
 /// at link time or through [`declare`].
 pub fn catalogue() -> Catalogue {
-    let run_time = DECLARED_AT_RUN_TIME.lock().unwrap_or_else(PoisonError::into_inner);
-    Catalogue { descriptors: CATALOGUE.iter().chain(run_time.iter().copied()).collect() }
+    let run_time = DECLARED_AT_RUN_TIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    Catalogue {
+        descriptors: CATALOGUE.iter().chain(run_time.iter().copied()).collect(),
+    }
 }
 
 /// Adds a descriptor whose names are only known at run time and returns it
@@ -57,7 +61,10 @@ pub fn catalogue() -> Catalogue {
 /// [`MetricDescriptor::register_known_series`].
 pub fn declare(descriptor: MetricDescriptor) -> &'static MetricDescriptor {
     let descriptor: &'static MetricDescriptor = Box::leak(Box::new(descriptor));
-    DECLARED_AT_RUN_TIME.lock().unwrap_or_else(PoisonError::into_inner).push(descriptor);
+    DECLARED_AT_RUN_TIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(descriptor);
     descriptor
 }
 
@@ -184,7 +191,15 @@ impl MetricDescriptor {
         buckets: &'static [f64],
         origin: Origin,
     ) -> Self {
-        Self { name, kind, help, unit, labels, buckets, origin }
+        Self {
+            name,
+            kind,
+            help,
+            unit,
+            labels,
+            buckets,
+            origin,
+        }
     }
 
     /// The full metric name, as exposed (`_total` included for counters).
@@ -271,7 +286,10 @@ impl Catalogue {
     /// family; an exporter should refuse to start (or at least warn) when this
     /// is not empty.
     pub fn conflicts(&self) -> Vec<Conflict> {
-        self.families().into_iter().flat_map(|family| family.conflicts).collect()
+        self.families()
+            .into_iter()
+            .flat_map(|family| family.conflicts)
+            .collect()
     }
 
     /// Describes every family to the current `metrics` recorder and registers
@@ -303,7 +321,11 @@ impl Family {
             .iter()
             .filter_map(|other| Conflict::between(first, other))
             .collect();
-        Family { first, sites, conflicts }
+        Family {
+            first,
+            sites,
+            conflicts,
+        }
     }
 
     /// The metric name.
@@ -399,7 +421,12 @@ impl Conflict {
         } else {
             return None;
         };
-        Some(Conflict { name: first.name, difference, first: first.origin, other: other.origin })
+        Some(Conflict {
+            name: first.name,
+            difference,
+            first: first.origin,
+            other: other.origin,
+        })
     }
 }
 
@@ -408,7 +435,12 @@ impl fmt::Display for Conflict {
         write!(
             f,
             "metric `{}` is {} ({}:{} and {}:{})",
-            self.name, self.difference, self.first.file, self.first.line, self.other.file, self.other.line
+            self.name,
+            self.difference,
+            self.first.file,
+            self.first.line,
+            self.other.file,
+            self.other.line
         )
     }
 }

@@ -9,7 +9,9 @@ pub use ::linkme;
 pub use ::metrics;
 pub use ::tracing;
 
-pub use crate::catalogue::{CATALOGUE, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin, Unit};
+pub use crate::catalogue::{
+    CATALOGUE, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin, Unit,
+};
 pub use crate::rpc::{CallGuard, RpcSite};
 
 pub use crate::bounded::BoundedLabel;

@@ -56,7 +56,10 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
         }
     }
     if let (Some(span), Place::Fn | Place::ImplBlock) = (args.skip.span(), place) {
-        cx.error_at(span, "`skip` is only accepted on a method inside an `#[instrument_rpc]` impl block");
+        cx.error_at(
+            span,
+            "`skip` is only accepted on a method inside an `#[instrument_rpc]` impl block",
+        );
     }
     if let Some(buckets) = args.buckets.get() {
         if let Some((span, problem)) = names::buckets_problem(&buckets.bounds, buckets.span) {
@@ -88,16 +91,31 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
 
 /// Combines the arguments of a fn with those of its impl block (the fn's
 /// own win) into the spec of that fn. `fn_name` is the fn's identifier.
-pub(crate) fn resolve(cx: &Ctxt, own: &RpcArgs, block: Option<&RpcArgs>, fn_name: &syn::Ident) -> Option<RpcSpec> {
-    let pick = |own_value: Option<&syn::LitStr>, block_value: Option<&syn::LitStr>| own_value.or(block_value).map(syn::LitStr::value);
-    let prefix = match pick(own.prefix.get(), block.and_then(|b| b.prefix.get())).or_else(names::package_prefix) {
+pub(crate) fn resolve(
+    cx: &Ctxt,
+    own: &RpcArgs,
+    block: Option<&RpcArgs>,
+    fn_name: &syn::Ident,
+) -> Option<RpcSpec> {
+    let pick = |own_value: Option<&syn::LitStr>, block_value: Option<&syn::LitStr>| {
+        own_value.or(block_value).map(syn::LitStr::value)
+    };
+    let prefix = match pick(own.prefix.get(), block.and_then(|b| b.prefix.get()))
+        .or_else(names::package_prefix)
+    {
         Some(prefix) => prefix,
         None => {
-            cx.error_spanned_by(fn_name, "no package name to derive a metric prefix from; set `prefix = \"...\"`");
+            cx.error_spanned_by(
+                fn_name,
+                "no package name to derive a metric prefix from; set `prefix = \"...\"`",
+            );
             return None;
         }
     };
-    if names::metric_name_problem(&prefix).is_some() && own.prefix.get().is_none() && block.is_none_or(|b| b.prefix.get().is_none()) {
+    if names::metric_name_problem(&prefix).is_some()
+        && own.prefix.get().is_none()
+        && block.is_none_or(|b| b.prefix.get().is_none())
+    {
         cx.error_spanned_by(
             fn_name,
             format!("the package name gives the metric prefix `{prefix}`, which is not a valid metric name; set `prefix = \"...\"`"),
@@ -122,10 +140,21 @@ pub(crate) fn resolve(cx: &Ctxt, own: &RpcArgs, block: Option<&RpcArgs>, fn_name
         .labels
         .get()
         .or_else(|| block.and_then(|b| b.labels.get()))
-        .map(|labels| labels.iter().map(|label| (label.name.to_string(), label.value.value())).collect())
+        .map(|labels| {
+            labels
+                .iter()
+                .map(|label| (label.name.to_string(), label.value.value()))
+                .collect()
+        })
         .unwrap_or_default();
-    let flag = |own_flag: Option<&bool>, block_flag: Option<&bool>, default: bool| *own_flag.or(block_flag).unwrap_or(&default);
-    let krate = match own.krate.get().or_else(|| block.and_then(|b| b.krate.get())) {
+    let flag = |own_flag: Option<&bool>, block_flag: Option<&bool>, default: bool| {
+        *own_flag.or(block_flag).unwrap_or(&default)
+    };
+    let krate = match own
+        .krate
+        .get()
+        .or_else(|| block.and_then(|b| b.krate.get()))
+    {
         Some(path) => quote!(#path),
         None => quote!(::vitals),
     };
@@ -134,7 +163,11 @@ pub(crate) fn resolve(cx: &Ctxt, own: &RpcArgs, block: Option<&RpcArgs>, fn_name
         method,
         buckets,
         labels,
-        in_flight: flag(own.in_flight.get(), block.and_then(|b| b.in_flight.get()), true),
+        in_flight: flag(
+            own.in_flight.get(),
+            block.and_then(|b| b.in_flight.get()),
+            true,
+        ),
         trace: flag(own.trace.get(), block.and_then(|b| b.trace.get()), false),
         krate,
     })
