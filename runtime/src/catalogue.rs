@@ -135,7 +135,7 @@ pub struct LabelDescriptor {
 }
 
 impl LabelDescriptor {
-    #[doc(hidden)]
+    /// A label named `name` taking `values`.
     pub const fn new(name: &'static str, values: LabelValues) -> Self {
         Self { name, values }
     }
@@ -179,8 +179,10 @@ pub struct MetricDescriptor {
 }
 
 impl MetricDescriptor {
-    /// Used by generated code; the macros validate every argument at compile time.
-    #[doc(hidden)]
+    /// A descriptor, for [`declare`]. The macros build theirs at compile
+    /// time after checking every name; a run-time declaration is checked by
+    /// the exporter (buckets) and by Prometheus (names), so keep to the
+    /// naming rules: counters end in `_total`, durations in `_seconds`.
     #[allow(clippy::too_many_arguments)] // a const constructor for generated code, one argument per field
     pub const fn new(
         name: &'static str,

@@ -111,11 +111,16 @@ impl Histograms {
         {
             return Histogram::from_arc(Arc::clone(series));
         }
-        let bounds = self.bounds.get(key.name()).unwrap_or(&self.default_bounds);
+        let bounds = match self.bounds.get(key.name()) {
+            Some(bounds) => Arc::clone(bounds),
+            None => {
+                declared_after_build(key.name()).unwrap_or_else(|| Arc::clone(&self.default_bounds))
+            }
+        };
         let mut series = self.series.write().unwrap_or_else(PoisonError::into_inner);
         let entry = series
             .entry(key.clone())
-            .or_insert_with(|| Arc::new(Series::new(Arc::clone(bounds))));
+            .or_insert_with(|| Arc::new(Series::new(bounds)));
         Histogram::from_arc(Arc::clone(entry))
     }
 
@@ -214,6 +219,27 @@ fn escape_value(value: &str) -> String {
 
 fn escape_help(help: &str) -> String {
     help.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+/// The buckets of a histogram declared in the catalogue after the exporter
+/// was built (a job tracker or middleware layer created after `install()`),
+/// looked up once, when the metric's first series is created, so late
+/// declarations keep their buckets instead of silently getting the default.
+/// Invalid run-time declarations fall back to the default, with a warning.
+fn declared_after_build(name: &str) -> Option<Arc<[f64]>> {
+    let catalogue = vitals::catalogue();
+    let declared = catalogue.descriptors().iter().find(|descriptor| {
+        descriptor.name() == name
+            && descriptor.kind() == vitals::catalogue::MetricKind::Histogram
+            && !descriptor.buckets().is_empty()
+    })?;
+    match crate::builder::checked_buckets(name, declared.buckets()) {
+        Ok(bounds) => Some(bounds.into()),
+        Err(error) => {
+            tracing::warn!(%error, "using the default buckets");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -100,3 +100,44 @@ fn a_failing_store_factory_fails_the_build() {
         vitals_prometheus::BuildError::NoPushGateway
     ));
 }
+
+#[test]
+fn a_histogram_declared_after_the_build_keeps_its_buckets() {
+    let exporter = Exporter::builder(BuildInfo::new("late", "1.0.0"))
+        .process_metrics(false)
+        .build()
+        .unwrap();
+    // Declared after the exporter exists, as a job tracker made after `install()` is.
+    static LABELS: [vitals::catalogue::LabelDescriptor; 0] = [];
+    let declared = vitals::catalogue::declare(vitals::catalogue::MetricDescriptor::new(
+        "late_job_duration_seconds",
+        vitals::catalogue::MetricKind::Histogram,
+        "Job duration.",
+        Some(vitals::catalogue::Unit::Seconds),
+        &LABELS,
+        &[1.0, 2.0, 5.0],
+        vitals::catalogue::Origin {
+            module: module_path!(),
+            file: file!(),
+            line: line!(),
+        },
+    ));
+    metrics::with_local_recorder(exporter.recorder(), || {
+        metrics::histogram!(declared.name()).record(1.5);
+    });
+    let text = exporter.render(vitals_prometheus::Format::Text);
+    let buckets: Vec<&str> = text
+        .lines()
+        .filter(|line| line.starts_with("late_job_duration_seconds_bucket"))
+        .collect();
+    assert_eq!(
+        buckets,
+        [
+            "late_job_duration_seconds_bucket{le=\"1\"} 0",
+            "late_job_duration_seconds_bucket{le=\"2\"} 1",
+            "late_job_duration_seconds_bucket{le=\"5\"} 1",
+            "late_job_duration_seconds_bucket{le=\"+Inf\"} 1",
+        ],
+        "{text}"
+    );
+}
