@@ -233,8 +233,42 @@ pub fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | `help = "..."` | the state gauge's help text; defaults to the doc comment |
 /// | `encoding = "stateset"` or `"value"` | how the state gauge is exposed |
 /// | `labels(key = "value", ...)` | constant identity labels on the state gauge |
+/// | `health` | with `state`: also implement `vitals::health::HealthState` (the enum must be `Copy`) |
 /// | `crate = path` | where `vitals` is, when it is re-exported under another name |
 /// | `#[metric(rename = "value")]` on a variant | that variant's label value |
+/// | `#[metric(meaning = "...")]` on a variant | with `health`: its meaning in `/status`; defaults to the variant's doc comment |
+/// | `#[metric(not_ready)]` on a variant | with `health`: readiness fails in this state |
+///
+/// # Health
+///
+/// With `health`, the state enum is also what readiness and `/status`
+/// follow: register `vitals::health::StateOf::<YourEnum>::new()` with the
+/// health registry, and `variant.set_current()` moves the gauge, readiness
+/// and `/status` at once. The code is the discriminant, the name the label
+/// value, the meaning the variant's doc comment.
+///
+/// ```
+/// use vitals::health::{HealthRegistry, Probe, StateOf};
+/// use vitals::{StateMetric, metric_enum};
+///
+/// /// Where the replica is.
+/// #[metric_enum(state = "replica_status", encoding = "value", health)]
+/// #[derive(Clone, Copy, Debug)]
+/// enum ReplicaStatus {
+///     /// Replaying the log after a restart.
+///     #[metric(not_ready)]
+///     Recovering = 1,
+///     /// Serving reads and writes.
+///     Normal = 2,
+/// }
+///
+/// let registry = HealthRegistry::new();
+/// registry.add_state("replica_status", StateOf::<ReplicaStatus>::new());
+/// ReplicaStatus::Recovering.set_current();
+/// assert!(!registry.report_blocking(Probe::Readiness).is_ok());
+/// ReplicaStatus::Normal.set_current();
+/// assert!(registry.report_blocking(Probe::Readiness).is_ok());
+/// ```
 ///
 /// Checked at compile time: the enum has variants, no fields and no generics;
 /// label values are non-empty and distinct; the state name is a valid metric

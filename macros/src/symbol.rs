@@ -28,13 +28,17 @@ pub(crate) const STATE: &str = "state";
 pub(crate) const HELP: &str = "help";
 pub(crate) const ENCODING: &str = "encoding";
 pub(crate) const RENAME: &str = "rename";
+pub(crate) const HEALTH: &str = "health";
+pub(crate) const MEANING: &str = "meaning";
+pub(crate) const NOT_READY: &str = "not_ready";
 pub(crate) const UNIT: &str = "unit";
 pub(crate) const LIMIT: &str = "limit";
 
 /// Every `#[metric_enum]` argument, in the order the manual lists them.
-pub(crate) const ENUM_ARGUMENTS: &[&str] = &[RENAME_ALL, STATE, HELP, ENCODING, LABELS, CRATE];
+pub(crate) const ENUM_ARGUMENTS: &[&str] =
+    &[RENAME_ALL, STATE, HELP, ENCODING, LABELS, HEALTH, CRATE];
 /// Every `#[metric(...)]` argument on a variant of a `#[metric_enum]`.
-pub(crate) const VARIANT_ARGUMENTS: &[&str] = &[RENAME];
+pub(crate) const VARIANT_ARGUMENTS: &[&str] = &[RENAME, MEANING, NOT_READY];
 /// Every `#[metric_group]` argument.
 pub(crate) const GROUP_ARGUMENTS: &[&str] = &[PREFIX, CRATE];
 /// Every `#[metric(...)]` argument on a field of a `#[metric_group]`.

@@ -16,6 +16,7 @@ pub use crate::rpc::{CallGuard, RpcSite};
 
 pub use crate::bounded::BoundedLabel;
 pub use crate::group::{CounterFamily, GaugeFamily, HistogramFamily, LabelArg};
+pub use crate::health::HealthState;
 pub use crate::metric_enum::MetricEnum;
 pub use crate::state::{StateEncoding, StateGauge, StateMetric};
 pub use crate::status::ErrorStatus;

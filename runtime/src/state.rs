@@ -69,6 +69,21 @@ pub trait StateMetric: MetricEnum {
     fn state_descriptor() -> &'static MetricDescriptor {
         Self::state_gauge().descriptor
     }
+
+    /// The variant at `index` in [`MetricEnum::LABEL_VALUES`] order.
+    #[doc(hidden)]
+    fn __variant(index: usize) -> Option<Self>
+    where
+        Self: Sized;
+
+    /// The state last made current with [`set_current`](Self::set_current),
+    /// if any: the one source that the gauge, readiness and `/status` share.
+    fn current() -> Option<Self>
+    where
+        Self: Sized,
+    {
+        Self::__variant(Self::state_gauge().current()?)
+    }
 }
 
 /// The no-variant-yet marker of [`StateGauge::current`].

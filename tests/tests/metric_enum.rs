@@ -291,3 +291,42 @@ fn concurrent_state_changes_settle_on_one_current_state() {
     assert_eq!(ones.len(), 1, "exactly one current state: {recorded}");
     assert_eq!(recorded.series_of("contended_state").count(), 4);
 }
+
+/// A replica's role, followed by readiness and `/status`.
+#[vitals::metric_enum(state = "replica_role", encoding = "value", health)]
+#[derive(Clone, Copy, Debug)]
+enum ReplicaRole {
+    /// Replaying the log after a restart.
+    #[metric(not_ready)]
+    Recovering = 1,
+    /// Serving reads and writes.
+    Primary = 2,
+    #[metric(meaning = "Serving reads only.")]
+    Backup = 3,
+}
+
+#[test]
+fn a_health_state_enum_drives_readiness_status_and_its_gauge_from_one_call() {
+    use vitals::StateMetric;
+    use vitals::health::{HealthRegistry, HealthState, Probe, StateOf};
+
+    assert_eq!(ReplicaRole::Recovering.code(), 1);
+    assert_eq!(ReplicaRole::Backup.name(), "backup");
+    assert_eq!(ReplicaRole::Primary.meaning(), "Serving reads and writes.");
+    assert_eq!(ReplicaRole::Backup.meaning(), "Serving reads only.");
+    assert!(!ReplicaRole::Recovering.is_ready());
+
+    let registry = HealthRegistry::new();
+    registry.add_state("replica_role", StateOf::<ReplicaRole>::new());
+    let recorded = vitals::testing::capture(|| {
+        // Before any state is set the application is not ready.
+        assert!(!registry.report_blocking(Probe::Readiness).is_ok());
+        ReplicaRole::Recovering.set_current();
+        assert!(!registry.report_blocking(Probe::Readiness).is_ok());
+        assert_eq!(registry.states()[0].state.name, "recovering");
+        ReplicaRole::Backup.set_current();
+    });
+    assert!(registry.report_blocking(Probe::Readiness).is_ok());
+    assert_eq!(registry.states()[0].state.code, 3);
+    assert_eq!(recorded.gauge("replica_role", &[]), Some(3.0));
+}

@@ -9,8 +9,8 @@ use crate::ctxt::Ctxt;
 use crate::names::RenameRule;
 use crate::parse::{StaticLabel, key_of, parse_rename_rule, parse_static_labels, unknown_argument};
 use crate::symbol::{
-    self, CRATE, ENCODING, ENUM_ARGUMENTS, HELP, LABELS, RENAME, RENAME_ALL, STATE,
-    VARIANT_ARGUMENTS,
+    self, CRATE, ENCODING, ENUM_ARGUMENTS, HEALTH, HELP, LABELS, MEANING, NOT_READY, RENAME,
+    RENAME_ALL, STATE, VARIANT_ARGUMENTS,
 };
 
 /// How a state gauge is exposed.
@@ -31,6 +31,7 @@ pub(crate) struct EnumArgs {
     pub(crate) help: Attr<LitStr>,
     pub(crate) encoding: Attr<Encoding>,
     pub(crate) labels: Attr<Vec<StaticLabel>>,
+    pub(crate) health: Attr<()>,
     pub(crate) krate: Attr<syn::Path>,
 }
 
@@ -42,6 +43,7 @@ impl EnumArgs {
             help: Attr::none(HELP),
             encoding: Attr::none(ENCODING),
             labels: Attr::none(LABELS),
+            health: Attr::none(HEALTH),
             krate: Attr::none(CRATE),
         };
         let parser = syn::meta::parser(|meta| args.parse_one(cx, meta));
@@ -78,6 +80,7 @@ impl EnumArgs {
             LABELS => {
                 self.labels.set(cx, span, parse_static_labels(cx, &meta)?);
             }
+            HEALTH => self.health.set(cx, span, ()),
             CRATE => self.krate.set(cx, span, meta.value()?.parse()?),
             _ => unknown_argument(cx, &meta, ENUM_ARGUMENTS)?,
         }
@@ -88,6 +91,8 @@ impl EnumArgs {
 /// The arguments of a variant's `#[metric(...)]`.
 pub(crate) struct VariantArgs {
     pub(crate) rename: Attr<LitStr>,
+    pub(crate) meaning: Attr<LitStr>,
+    pub(crate) not_ready: Attr<()>,
 }
 
 impl VariantArgs {
@@ -95,6 +100,8 @@ impl VariantArgs {
     pub(crate) fn take(cx: &Ctxt, attrs: &mut Vec<syn::Attribute>) -> VariantArgs {
         let mut args = VariantArgs {
             rename: Attr::none(RENAME),
+            meaning: Attr::none(MEANING),
+            not_ready: Attr::none(NOT_READY),
         };
         attrs.retain(|attribute| {
             if !attribute.path().is_ident("metric") {
@@ -106,6 +113,8 @@ impl VariantArgs {
                         let span = meta.path.span();
                         match key_of(&meta).as_str() {
                             RENAME => args.rename.set(cx, span, meta.value()?.parse()?),
+                            MEANING => args.meaning.set(cx, span, meta.value()?.parse()?),
+                            NOT_READY => args.not_ready.set(cx, span, ()),
                             _ => unknown_argument(cx, &meta, VARIANT_ARGUMENTS)?,
                         }
                         Ok(())

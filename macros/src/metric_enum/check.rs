@@ -11,6 +11,11 @@ use crate::parse::doc_text;
 pub(crate) struct VariantSpec {
     pub(crate) ident: syn::Ident,
     pub(crate) value: String,
+    /// What the state means, for `/status`: `meaning = "..."`, the doc
+    /// comment, or the label value.
+    pub(crate) meaning: String,
+    /// `false` with `#[metric(not_ready)]`.
+    pub(crate) ready: bool,
 }
 
 /// The state gauge of `state = "..."`.
@@ -20,6 +25,8 @@ pub(crate) struct StateSpec {
     pub(crate) encoding: Encoding,
     /// Identity labels, in series order.
     pub(crate) labels: Vec<(String, String)>,
+    /// `health`: implement `HealthState` too.
+    pub(crate) health: bool,
 }
 
 /// Everything the expansion needs, checked.
@@ -81,9 +88,27 @@ pub(crate) fn check_variants(
                 ),
             );
         }
+        if args.health.get().is_none() {
+            for (argument, span) in [
+                ("meaning", own.meaning.span()),
+                ("not_ready", own.not_ready.span()),
+            ] {
+                if let Some(span) = span {
+                    cx.error_at(span, format!("`{argument}` only applies with `health`; set `#[metric_enum(state = \"...\", health)]`"));
+                }
+            }
+        }
+        let meaning = own
+            .meaning
+            .get()
+            .map(syn::LitStr::value)
+            .or_else(|| doc_text(&variant.attrs))
+            .unwrap_or_else(|| value.clone());
         variants.push(VariantSpec {
             ident: variant.ident.clone(),
             value,
+            meaning,
+            ready: own.not_ready.get().is_none(),
         });
     }
     variants
@@ -103,6 +128,7 @@ pub(crate) fn check_state(cx: &Ctxt, args: &EnumArgs, item: &syn::ItemEnum) -> O
         needs_state("help", args.help.span());
         needs_state("encoding", args.encoding.span());
         needs_state("labels", args.labels.span());
+        needs_state("health", args.health.span());
         return None;
     };
     let name = state.value();
@@ -161,5 +187,6 @@ pub(crate) fn check_state(cx: &Ctxt, args: &EnumArgs, item: &syn::ItemEnum) -> O
         help,
         encoding,
         labels,
+        health: args.health.get().is_some(),
     })
 }

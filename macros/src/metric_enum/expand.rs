@@ -73,6 +73,9 @@ fn state_impl(
         Encoding::Value => (quote!(Value), None, state.labels.len()),
     };
     let series_count = state.labels.len();
+    let idents: Vec<&syn::Ident> = spec.variants.iter().map(|variant| &variant.ident).collect();
+    let indices = 0..idents.len();
+    let health = state.health.then(|| health_impl(ident, spec, private));
     let discriminants = spec.variants.iter().map(|variant| {
         let variant = &variant.ident;
         quote!(#ident::#variant as i128 as f64)
@@ -107,6 +110,49 @@ fn state_impl(
                 );
                 &__VITALS_STATE_GAUGE
             }
+
+            fn __variant(index: usize) -> ::core::option::Option<Self> {
+                match index {
+                    #(#indices => ::core::option::Option::Some(Self::#idents),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        #health
+    }
+}
+
+/// `HealthState`: code from the discriminant, name from the label value,
+/// meaning from `meaning = "..."` or the doc comment, readiness from
+/// `#[metric(not_ready)]`.
+fn health_impl(ident: &syn::Ident, spec: &EnumSpec, private: &TokenStream) -> TokenStream {
+    let idents: Vec<&syn::Ident> = spec.variants.iter().map(|variant| &variant.ident).collect();
+    let meanings = spec.variants.iter().map(|variant| variant.meaning.as_str());
+    let ready = spec.variants.iter().map(|variant| variant.ready);
+    quote! {
+        impl #private::HealthState for #ident {
+            fn code(&self) -> i64 {
+                match self {
+                    #(Self::#idents => Self::#idents as i64,)*
+                }
+            }
+
+            fn name(&self) -> &'static str {
+                <Self as #private::MetricEnum>::label_value(self)
+            }
+
+            fn meaning(&self) -> &'static str {
+                match self {
+                    #(Self::#idents => #meanings,)*
+                }
+            }
+
+            fn is_ready(&self) -> bool {
+                match self {
+                    #(Self::#idents => #ready,)*
+                }
+            }
         }
     }
 }
@@ -120,6 +166,9 @@ pub(crate) fn stub(ident: &syn::Ident, state: bool, krate: &TokenStream) -> Toke
             impl #private::StateMetric for #ident {
                 fn state_gauge() -> &'static #private::StateGauge {
                     ::core::unreachable!()
+                }
+                fn __variant(_: usize) -> ::core::option::Option<Self> {
+                    ::core::option::Option::None
                 }
             }
         }

@@ -53,7 +53,7 @@ mod tonic;
 pub use self::check::{BoxFuture, Check, CheckFailure, CheckResult, Probe};
 pub use self::registry::HealthRegistry;
 pub use self::report::{CheckOutcome, Report};
-pub use self::state::{HealthState, NamedState, StateCell, StateSnapshot, StateSource};
+pub use self::state::{HealthState, NamedState, StateCell, StateOf, StateSnapshot, StateSource};
 
 #[cfg(test)]
 mod tests;

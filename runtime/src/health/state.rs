@@ -68,7 +68,9 @@ where
 
 /// A state enum: each value has a code, a name, a meaning and a readiness.
 ///
-/// `#[metric_enum(state = ...)]` enums implement it; any enum can by hand.
+/// `#[metric_enum(state = "...", health)]` implements it from the variants'
+/// discriminants, label values, doc comments and `#[metric(not_ready)]`;
+/// any enum can implement it by hand.
 pub trait HealthState: Copy + Send + Sync + 'static {
     /// The numeric code (`1` for recovery mode).
     fn code(&self) -> i64;
@@ -116,5 +118,57 @@ impl<S: HealthState> StateCell<S> {
 impl<S: HealthState> StateSource for StateCell<S> {
     fn current(&self) -> StateSnapshot {
         self.get().snapshot()
+    }
+}
+
+/// The state of a `#[metric_enum(state = "...", health)]` enum, read from its
+/// state gauge: `variant.set_current()` is the one call that moves the
+/// gauge, readiness and `/status` together.
+///
+/// ```
+/// use vitals::health::{HealthRegistry, Probe, StateOf};
+/// use vitals::{StateMetric, metric_enum};
+///
+/// /// The coordinator's state.
+/// #[metric_enum(state = "coordinator_state", encoding = "value", health)]
+/// #[derive(Clone, Copy, Debug)]
+/// enum CoordinatorState {
+///     /// Recovering its sealed state; not serving.
+///     #[metric(not_ready)]
+///     Recovery = 1,
+///     /// Waiting for a manifest.
+///     AcceptingManifest = 2,
+/// }
+///
+/// let registry = HealthRegistry::new();
+/// registry.add_state("coordinator_state", StateOf::<CoordinatorState>::new());
+/// CoordinatorState::Recovery.set_current();
+/// assert!(!registry.report_blocking(Probe::Readiness).is_ok());
+/// CoordinatorState::AcceptingManifest.set_current();
+/// assert!(registry.report_blocking(Probe::Readiness).is_ok());
+/// assert_eq!(registry.states()[0].state.code, 2);
+/// ```
+pub struct StateOf<E>(std::marker::PhantomData<fn() -> E>);
+
+impl<E> StateOf<E> {
+    /// A source following `E`'s state gauge.
+    pub fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+impl<E> Default for StateOf<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E: crate::StateMetric + HealthState> StateSource for StateOf<E> {
+    fn current(&self) -> StateSnapshot {
+        match E::current() {
+            Some(state) => state.snapshot(),
+            // Not ready until the application has said where it is.
+            None => StateSnapshot::new(0, "unknown", "no state has been set yet").with_ready(false),
+        }
     }
 }
