@@ -13,7 +13,9 @@ pub(crate) struct Ctxt {
 
 impl Ctxt {
     pub(crate) fn new() -> Self {
-        Self { errors: RefCell::new(Some(Vec::new())) }
+        Self {
+            errors: RefCell::new(Some(Vec::new())),
+        }
     }
 
     /// Records an error pointing at `tokens`.
@@ -31,15 +33,34 @@ impl Ctxt {
         self.push(error);
     }
 
+    /// Whether any error was recorded: expansion is skipped then, so one
+    /// mistake gives one error, not a cascade from half-built output.
+    pub(crate) fn has_errors(&self) -> bool {
+        self.errors
+            .borrow()
+            .as_ref()
+            .is_some_and(|errors| !errors.is_empty())
+    }
+
     fn push(&self, error: syn::Error) {
-        self.errors.borrow_mut().as_mut().expect("`Ctxt` used after `check`").push(error);
+        self.errors
+            .borrow_mut()
+            .as_mut()
+            .expect("`Ctxt` used after `check`")
+            .push(error);
     }
 
     /// Ends collection: `Ok` if nothing was recorded, otherwise every error combined.
     pub(crate) fn check(self) -> syn::Result<()> {
-        let errors = self.errors.borrow_mut().take().expect("`Ctxt::check` called twice");
+        let errors = self
+            .errors
+            .borrow_mut()
+            .take()
+            .expect("`Ctxt::check` called twice");
         let mut errors = errors.into_iter();
-        let Some(mut combined) = errors.next() else { return Ok(()) };
+        let Some(mut combined) = errors.next() else {
+            return Ok(());
+        };
         for error in errors {
             combined.combine(error);
         }

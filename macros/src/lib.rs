@@ -9,7 +9,11 @@
 
 mod attr;
 mod ctxt;
+mod fallback;
+mod metric_enum;
+mod metric_group;
 mod names;
+mod parse;
 mod rpc;
 mod symbol;
 
@@ -135,4 +139,225 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     rpc::instrument_rpc(args.into(), item.into()).into()
+}
+
+/// Makes a fieldless enum a fixed set of label values, an error status and,
+/// with `state = "..."`, a state gauge.
+///
+/// ```
+/// use vitals::{MetricEnum, metric_enum};
+///
+/// #[metric_enum]
+/// #[derive(Clone, Copy, Debug)]
+/// enum Outcome {
+///     Completed,
+///     Failed,
+///     #[metric(rename = "canceled")]
+///     Cancelled,
+/// }
+///
+/// assert_eq!(Outcome::LABEL_VALUES, ["completed", "failed", "canceled"]);
+/// assert_eq!(Outcome::Cancelled.label_value(), "canceled");
+/// assert_eq!(Outcome::Failed.index(), 1);
+/// ```
+///
+/// The enum gets:
+///
+/// - [`vitals::MetricEnum`]: `LABEL_VALUES`, every label value in variant
+///   order (snake_case by default), and `index()` / `label_value()`, a
+///   `match` compiled to a table lookup. `#[metric_group]` labels and
+///   pre-creates series with it.
+/// - [`vitals::ErrorStatus`]: a `Result<_, Outcome>` returned by an
+///   `#[instrument_rpc]` fn gets the status `ok` or the label value of its
+///   `Err` variant, and every one of those statuses exists from start-up.
+///
+/// ```
+/// use vitals::{instrument_rpc, metric_enum};
+///
+/// #[metric_enum]
+/// #[derive(Debug)]
+/// enum ManifestError { NotSet, BadSignature }
+///
+/// #[instrument_rpc(prefix = "coordinator")]
+/// fn set_manifest(signed: bool) -> Result<(), ManifestError> {
+///     if signed { Ok(()) } else { Err(ManifestError::BadSignature) }
+/// }
+///
+/// let recorded = vitals::testing::capture(|| { let _ = set_manifest(false); });
+/// let labels = [("method", "set_manifest"), ("status", "bad_signature")];
+/// assert_eq!(recorded.counter("coordinator_requests_total", &labels), Some(1));
+/// ```
+///
+/// # State gauges
+///
+/// With `state = "name"` the enum also implements [`vitals::StateMetric`]:
+/// `variant.set_current()` records which state the program is in.
+///
+/// - `encoding = "stateset"` (the default), as OpenMetrics' StateSet: one
+///   gauge series per variant, labelled with the metric's own name, 1 for
+///   the current variant and 0 for the others.
+/// - `encoding = "value"`: one series holding the variant's discriminant
+///   (give explicit discriminants, as below, for codes such as 1, 2, 3).
+///
+/// Either way every series is in the [catalogue], so it is exposed at 0
+/// before the first `set_current()`. The help text is `help = "..."` or the
+/// enum's doc comment.
+///
+/// ```
+/// use vitals::{StateMetric, metric_enum};
+///
+/// /// The coordinator's lifecycle phase.
+/// #[metric_enum(state = "coordinator_phase", labels(component = "coordinator"))]
+/// enum Phase { Recovery, AwaitingManifest, AcceptingMarbles }
+///
+/// /// The coordinator's state code.
+/// #[metric_enum(state = "coordinator_state", encoding = "value")]
+/// enum State { Recovery = 1, AwaitingManifest = 2, AcceptingMarbles = 3 }
+///
+/// let recorded = vitals::testing::capture(|| {
+///     Phase::AwaitingManifest.set_current();
+///     State::AwaitingManifest.set_current();
+/// });
+/// let phase = |value| [("component", "coordinator"), ("coordinator_phase", value)];
+/// assert_eq!(recorded.gauge("coordinator_phase", &phase("awaiting_manifest")), Some(1.0));
+/// assert_eq!(recorded.gauge("coordinator_phase", &phase("recovery")), Some(0.0));
+/// assert_eq!(recorded.gauge("coordinator_state", &[]), Some(2.0));
+/// ```
+///
+/// # Arguments
+///
+/// | argument | meaning |
+/// |---|---|
+/// | `rename_all = "kebab-case"` | derive label values from variant names: `PascalCase`, `camelCase`, `snake_case` (default), `SCREAMING_SNAKE_CASE`, `kebab-case`, `lowercase`, `UPPERCASE` |
+/// | `state = "name"` | also a state gauge of this metric name |
+/// | `help = "..."` | the state gauge's help text; defaults to the doc comment |
+/// | `encoding = "stateset"` or `"value"` | how the state gauge is exposed |
+/// | `labels(key = "value", ...)` | constant identity labels on the state gauge |
+/// | `crate = path` | where `vitals` is, when it is re-exported under another name |
+/// | `#[metric(rename = "value")]` on a variant | that variant's label value |
+///
+/// Checked at compile time: the enum has variants, no fields and no generics;
+/// label values are non-empty and distinct; the state name is a valid metric
+/// name (and, for a StateSet, a valid label name); labels follow the
+/// Prometheus rules.
+///
+/// ```compile_fail
+/// #[vitals::metric_enum] // variants `Done` and `Completed` have the same label value `done`
+/// enum Outcome { Done, #[metric(rename = "done")] Completed }
+/// ```
+///
+/// [`vitals::MetricEnum`]: ../vitals/trait.MetricEnum.html
+/// [`vitals::ErrorStatus`]: ../vitals/trait.ErrorStatus.html
+/// [`vitals::StateMetric`]: ../vitals/trait.StateMetric.html
+/// [catalogue]: ../vitals/catalogue/index.html
+#[proc_macro_attribute]
+pub fn metric_enum(args: TokenStream, item: TokenStream) -> TokenStream {
+    metric_enum::metric_enum(args.into(), item.into()).into()
+}
+
+/// Declares an application's own metrics as the fields of a struct: typed
+/// counters, gauges and histograms whose names and labels the compiler
+/// checks.
+///
+/// ```
+/// use vitals::{metric_enum, metric_group};
+///
+/// #[metric_enum]
+/// #[derive(Clone, Copy)]
+/// enum JobKind { Prove, Execute }
+///
+/// #[metric_enum]
+/// #[derive(Clone, Copy)]
+/// enum Outcome { Completed, Failed, Cancelled }
+///
+/// #[metric_group(prefix = "coordinator")]
+/// pub struct CoordinatorMetrics {
+///     /// Jobs that reached a terminal state, by kind and outcome.
+///     #[metric(labels(kind: JobKind, outcome: Outcome))]
+///     jobs_total: Counter,
+///     /// Workers with an open stream to the coordinator.
+///     workers_connected: Gauge,
+///     /// End-to-end job latency.
+///     #[metric(labels(outcome: Outcome), buckets = [1, 2, 5, 10, 20, 60, 300])]
+///     job_duration_seconds: Histogram,
+///     /// Jobs per worker, by outcome.
+///     #[metric(labels(worker_id: &str, outcome: Outcome), limit = 500)]
+///     worker_jobs_total: Counter,
+/// }
+///
+/// static METRICS: CoordinatorMetrics = CoordinatorMetrics::new();
+///
+/// let recorded = vitals::testing::capture(|| {
+///     METRICS.jobs_total(JobKind::Prove, Outcome::Completed).increment(1);
+///     METRICS.workers_connected().set(4.0);
+///     METRICS.job_duration_seconds(Outcome::Completed).record(12.5);
+///     METRICS.worker_jobs_total("worker-7", Outcome::Failed).increment(1);
+/// });
+/// assert_eq!(recorded.counter("coordinator_jobs_total", &[("kind", "prove"), ("outcome", "completed")]), Some(1));
+/// assert_eq!(recorded.gauge("coordinator_workers_connected", &[]), Some(4.0));
+/// assert_eq!(recorded.histogram_count("coordinator_job_duration_seconds", &[("outcome", "completed")]), Some(1));
+/// assert_eq!(recorded.counter("coordinator_worker_jobs_total", &[("worker_id", "worker-7"), ("outcome", "failed")]), Some(1));
+/// ```
+///
+/// # What it generates
+///
+/// - Each field becomes a private metric family, and a method of the same
+///   name (with the struct's visibility) taking one argument per label, in
+///   order, and returning the series' `metrics` handle: `Counter`
+///   (`increment`, `absolute`), `Gauge` (`set`, `increment`, `decrement`) or
+///   `Histogram` (`record`). A misspelt metric or a label of the wrong type
+///   does not compile.
+/// - `const fn new()` and `Default`: a group lives in a `static`, so it need
+///   not be passed around. Every instance records into the same series.
+/// - One [catalogue] entry per field: name, type, help (the first paragraph
+///   of the field's doc comment), unit, buckets and, for enum labels, every
+///   label value, so exporters pre-create every enum series at 0.
+///
+/// # Fields
+///
+/// The field type is `Counter`, `Gauge` or `Histogram` (the names are read
+/// by the macro, nothing needs to be imported). The metric name is
+/// `{prefix}_{field}`, or the field name without `prefix`. `#[metric(...)]`
+/// takes:
+///
+/// | argument | meaning |
+/// |---|---|
+/// | `labels(name: Type, ...)` | labels in series order: a `#[metric_enum]` type, or `&str` for a bounded string |
+/// | `limit = 100` | distinct values kept per `&str` label (default 100); later values become `__overflow__`, counted in `vitals_label_overflow_total{metric}` (see [`vitals::bounded`]) |
+/// | `unit = "bytes"` | `seconds`, `bytes`, ...: must be a suffix of the name; inferred from a `_seconds` or `_bytes` suffix |
+/// | `buckets = [1, 5, 60]` | histogram bucket bounds; default: the OpenTelemetry duration buckets |
+///
+/// `#[metric_group]` itself takes `prefix = "name"` and `crate = path`.
+///
+/// # Checked at compile time
+///
+/// Metric names after prefixing and label names follow the Prometheus rules
+/// (no `le`, `quantile` or leading `_` label, no duplicate label); a counter
+/// ends in `_total`; a histogram whose name says `duration` or `latency`
+/// ends in `_seconds`; a unit is a suffix of the name; buckets are finite and
+/// increasing, and only on histograms; each field has a doc comment.
+///
+/// ```compile_fail
+/// #[vitals::metric_group(prefix = "coordinator")]
+/// struct Metrics {
+///     /// Jobs.
+///     jobs: Counter, // counter `coordinator_jobs` must end in `_total`
+/// }
+/// ```
+///
+/// # Cost
+///
+/// Under the global recorder, after the first record of a series, recording
+/// a series labelled only by enums allocates nothing, hashes nothing and
+/// takes no lock: handles sit in an array indexed by the labels'
+/// `MetricEnum::index()`. A `&str` label costs two hash look-ups under read
+/// locks, and no allocation once its value has been seen. Under
+/// any other recorder (a test's local recorder) handles are resolved on
+/// every record, so they always reach the recorder that is current.
+///
+/// [catalogue]: ../vitals/catalogue/index.html
+/// [`vitals::bounded`]: ../vitals/bounded/index.html
+#[proc_macro_attribute]
+pub fn metric_group(args: TokenStream, item: TokenStream) -> TokenStream {
+    metric_group::metric_group(args.into(), item.into()).into()
 }

@@ -14,10 +14,14 @@ pub(crate) fn metric_name_problem(name: &str) -> Option<String> {
         return Some("expected a non-empty metric name".to_owned());
     }
     if name.contains(':') {
-        return Some(format!("`{name}` contains `:`, which is reserved for recording rules"));
+        return Some(format!(
+            "`{name}` contains `:`, which is reserved for recording rules"
+        ));
     }
     if name.starts_with('_') {
-        return Some(format!("`{name}` starts with `_`; metric names starting with `_` are reserved"));
+        return Some(format!(
+            "`{name}` starts with `_`; metric names starting with `_` are reserved"
+        ));
     }
     if !is_identifier(name) {
         return Some(format!(
@@ -35,7 +39,9 @@ pub(crate) fn label_name_problem(name: &str) -> Option<String> {
         _ => {}
     }
     if name.starts_with('_') {
-        return Some(format!("label `{name}` starts with `_`; label names starting with `_` are reserved"));
+        return Some(format!(
+            "label `{name}` starts with `_`; label names starting with `_` are reserved"
+        ));
     }
     if !is_identifier(name) {
         return Some(format!(
@@ -47,7 +53,9 @@ pub(crate) fn label_name_problem(name: &str) -> Option<String> {
 
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -58,13 +66,19 @@ pub(crate) fn buckets_problem(bounds: &[(f64, Span)], whole: Span) -> Option<(Sp
     }
     for (bound, span) in bounds {
         if !bound.is_finite() {
-            return Some((*span, "bucket bounds must be finite; the `+Inf` bucket is always added".to_owned()));
+            return Some((
+                *span,
+                "bucket bounds must be finite; the `+Inf` bucket is always added".to_owned(),
+            ));
         }
     }
     for pair in bounds.windows(2) {
         let ((previous, _), (bound, span)) = (pair[0], pair[1]);
         if bound <= previous {
-            return Some((span, format!("bucket bounds must increase: `{bound}` follows `{previous}`")));
+            return Some((
+                span,
+                format!("bucket bounds must increase: `{bound}` follows `{previous}`"),
+            ));
         }
     }
     None
@@ -72,12 +86,15 @@ pub(crate) fn buckets_problem(bounds: &[(f64, Span)], whole: Span) -> Option<(Sp
 
 /// The default metric prefix: the package being compiled, `-` becoming `_`.
 pub(crate) fn package_prefix() -> Option<String> {
-    std::env::var("CARGO_PKG_NAME").ok().map(|name| name.replace('-', "_"))
+    std::env::var("CARGO_PKG_NAME")
+        .ok()
+        .map(|name| name.replace('-', "_"))
 }
 
 /// The OpenTelemetry / Prometheus duration buckets, in seconds.
-pub(crate) const DEFAULT_DURATION_BUCKETS: &[f64] =
-    &[0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
+pub(crate) const DEFAULT_DURATION_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+];
 
 /// How fn names become label values (`rename_all`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,8 +110,15 @@ pub(crate) enum RenameRule {
 
 impl RenameRule {
     /// Every accepted spelling, as serde spells them.
-    pub(crate) const NAMES: &'static [&'static str] =
-        &["PascalCase", "camelCase", "snake_case", "SCREAMING_SNAKE_CASE", "kebab-case", "lowercase", "UPPERCASE"];
+    pub(crate) const NAMES: &'static [&'static str] = &[
+        "PascalCase",
+        "camelCase",
+        "snake_case",
+        "SCREAMING_SNAKE_CASE",
+        "kebab-case",
+        "lowercase",
+        "UPPERCASE",
+    ];
 
     pub(crate) fn from_name(name: &str) -> Option<RenameRule> {
         Some(match name {
@@ -114,14 +138,23 @@ impl RenameRule {
         let words = split_words(name);
         let capitalised = |word: &String| {
             let mut chars = word.chars();
-            chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         };
         match self {
             RenameRule::Pascal => words.iter().map(capitalised).collect(),
             RenameRule::Camel => words
                 .iter()
                 .enumerate()
-                .map(|(index, word)| if index == 0 { word.clone() } else { capitalised(word) })
+                .map(|(index, word)| {
+                    if index == 0 {
+                        word.clone()
+                    } else {
+                        capitalised(word)
+                    }
+                })
                 .collect(),
             RenameRule::Snake => words.join("_"),
             RenameRule::ScreamingSnake => words.join("_").to_ascii_uppercase(),
@@ -186,7 +219,10 @@ mod tests {
         assert_eq!(RenameRule::Camel.apply("wait_job_result"), "waitJobResult");
         assert_eq!(RenameRule::ScreamingSnake.apply("get"), "GET");
         assert_eq!(RenameRule::Kebab.apply("get_user"), "get-user");
-        assert_eq!(RenameRule::Snake.apply("WaitingForManifest"), "waiting_for_manifest");
+        assert_eq!(
+            RenameRule::Snake.apply("WaitingForManifest"),
+            "waiting_for_manifest"
+        );
         assert_eq!(RenameRule::Pascal.apply("r#type"), "Type");
     }
 
@@ -197,5 +233,96 @@ mod tests {
         assert!(buckets_problem(&[(1.0, span), (1.0, span)], span).is_some());
         assert!(buckets_problem(&[(1.0, span), (f64::INFINITY, span)], span).is_some());
         assert!(buckets_problem(&[(0.1, span), (1.0, span)], span).is_none());
+    }
+}
+
+/// Units a metric may declare, as they are spelt in its name, with the
+/// `metrics::Unit` variant each stands for.
+pub(crate) const UNITS: &[(&str, &str)] = &[
+    ("seconds", "Seconds"),
+    ("milliseconds", "Milliseconds"),
+    ("microseconds", "Microseconds"),
+    ("nanoseconds", "Nanoseconds"),
+    ("bytes", "Bytes"),
+    ("kibibytes", "Kibibytes"),
+    ("mebibytes", "Mebibytes"),
+    ("gibibytes", "Gibibytes"),
+    ("tebibytes", "Tebibytes"),
+    ("percent", "Percent"),
+    ("bits_per_second", "BitsPerSecond"),
+];
+
+/// The metric name without the `_total` of a counter.
+pub(crate) fn base_name(name: &str, counter: bool) -> &str {
+    if counter {
+        name.strip_suffix("_total").unwrap_or(name)
+    } else {
+        name
+    }
+}
+
+/// Why a counter's name is wrong, if it is: counters end in `_total`.
+pub(crate) fn counter_name_problem(name: &str) -> Option<String> {
+    (!name.ends_with("_total"))
+        .then(|| format!("counter `{name}` must end in `_total`; expected `{name}_total`"))
+}
+
+/// Why `unit` cannot be the unit of metric `name`: OpenMetrics wants the
+/// unit as a suffix of the name (before a counter's `_total`).
+pub(crate) fn unit_suffix_problem(name: &str, unit: &str, counter: bool) -> Option<String> {
+    let base = base_name(name, counter);
+    if base.ends_with(&format!("_{unit}")) {
+        return None;
+    }
+    let expected = if counter {
+        format!("_{unit}_total")
+    } else {
+        format!("_{unit}")
+    };
+    Some(format!(
+        "unit `{unit}` is not a suffix of `{name}`; expected a name ending in `{expected}`"
+    ))
+}
+
+/// The unit a name announces by its suffix, if any.
+pub(crate) fn unit_from_name(name: &str, counter: bool) -> Option<&'static str> {
+    let base = base_name(name, counter);
+    UNITS
+        .iter()
+        .map(|(unit, _)| *unit)
+        .find(|unit| base.ends_with(&format!("_{unit}")))
+}
+
+/// Why histogram `name` is wrong for a duration, if it looks like one
+/// (`duration` or `latency` in its name) without measuring in seconds.
+pub(crate) fn duration_histogram_problem(name: &str) -> Option<String> {
+    let looks_like_duration = name.contains("duration") || name.contains("latency");
+    (looks_like_duration && !name.ends_with("_seconds")).then(|| {
+        format!(
+            "histogram `{name}` measures a duration; durations are in seconds, so expected a name ending in `_seconds`"
+        )
+    })
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn units_and_suffixes() {
+        assert_eq!(counter_name_problem("jobs_total"), None);
+        assert!(counter_name_problem("jobs").is_some());
+        assert_eq!(
+            unit_suffix_problem("cpu_seconds_total", "seconds", true),
+            None
+        );
+        assert!(unit_suffix_problem("payload", "bytes", false).is_some());
+        assert_eq!(
+            unit_from_name("job_duration_seconds", false),
+            Some("seconds")
+        );
+        assert_eq!(unit_from_name("sent_bytes_total", true), Some("bytes"));
+        assert!(duration_histogram_problem("job_duration_ms").is_some());
+        assert_eq!(duration_histogram_problem("job_duration_seconds"), None);
     }
 }

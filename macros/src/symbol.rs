@@ -11,7 +11,9 @@ pub(crate) const CRATE: &str = "crate";
 pub(crate) const SKIP: &str = "skip";
 
 /// Every `#[instrument_rpc]` argument, in the order the manual lists them.
-pub(crate) const RPC_ARGUMENTS: &[&str] = &[PREFIX, METHOD, RENAME_ALL, BUCKETS, LABELS, IN_FLIGHT, TRACE, CRATE, SKIP];
+pub(crate) const RPC_ARGUMENTS: &[&str] = &[
+    PREFIX, METHOD, RENAME_ALL, BUCKETS, LABELS, IN_FLIGHT, TRACE, CRATE, SKIP,
+];
 
 /// "`a`, `b` or `c`", for messages that list what is accepted.
 pub(crate) fn one_of(names: &[&str]) -> String {
@@ -21,3 +23,19 @@ pub(crate) fn one_of(names: &[&str]) -> String {
         _ => quoted.concat(),
     }
 }
+
+pub(crate) const STATE: &str = "state";
+pub(crate) const HELP: &str = "help";
+pub(crate) const ENCODING: &str = "encoding";
+pub(crate) const RENAME: &str = "rename";
+pub(crate) const UNIT: &str = "unit";
+pub(crate) const LIMIT: &str = "limit";
+
+/// Every `#[metric_enum]` argument, in the order the manual lists them.
+pub(crate) const ENUM_ARGUMENTS: &[&str] = &[RENAME_ALL, STATE, HELP, ENCODING, LABELS, CRATE];
+/// Every `#[metric(...)]` argument on a variant of a `#[metric_enum]`.
+pub(crate) const VARIANT_ARGUMENTS: &[&str] = &[RENAME];
+/// Every `#[metric_group]` argument.
+pub(crate) const GROUP_ARGUMENTS: &[&str] = &[PREFIX, CRATE];
+/// Every `#[metric(...)]` argument on a field of a `#[metric_group]`.
+pub(crate) const FIELD_ARGUMENTS: &[&str] = &[LABELS, UNIT, BUCKETS, LIMIT];

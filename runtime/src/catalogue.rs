@@ -42,8 +42,12 @@ static DECLARED_AT_RUN_TIME: Mutex<Vec<&'static MetricDescriptor>> = Mutex::new(
 /// Returns the catalogue of every metric declared anywhere in this binary,
 /// at link time or through [`declare`].
 pub fn catalogue() -> Catalogue {
-    let run_time = DECLARED_AT_RUN_TIME.lock().unwrap_or_else(PoisonError::into_inner);
-    Catalogue { descriptors: CATALOGUE.iter().chain(run_time.iter().copied()).collect() }
+    let run_time = DECLARED_AT_RUN_TIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    Catalogue {
+        descriptors: CATALOGUE.iter().chain(run_time.iter().copied()).collect(),
+    }
 }
 
 /// Adds a descriptor whose names are only known at run time and returns it
@@ -57,7 +61,10 @@ pub fn catalogue() -> Catalogue {
 /// [`MetricDescriptor::register_known_series`].
 pub fn declare(descriptor: MetricDescriptor) -> &'static MetricDescriptor {
     let descriptor: &'static MetricDescriptor = Box::leak(Box::new(descriptor));
-    DECLARED_AT_RUN_TIME.lock().unwrap_or_else(PoisonError::into_inner).push(descriptor);
+    DECLARED_AT_RUN_TIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(descriptor);
     descriptor
 }
 
@@ -184,7 +191,15 @@ impl MetricDescriptor {
         buckets: &'static [f64],
         origin: Origin,
     ) -> Self {
-        Self { name, kind, help, unit, labels, buckets, origin }
+        Self {
+            name,
+            kind,
+            help,
+            unit,
+            labels,
+            buckets,
+            origin,
+        }
     }
 
     /// The full metric name, as exposed (`_total` included for counters).
@@ -271,7 +286,10 @@ impl Catalogue {
     /// family; an exporter should refuse to start (or at least warn) when this
     /// is not empty.
     pub fn conflicts(&self) -> Vec<Conflict> {
-        self.families().into_iter().flat_map(|family| family.conflicts).collect()
+        self.families()
+            .into_iter()
+            .flat_map(|family| family.conflicts)
+            .collect()
     }
 
     /// Describes every family to the current `metrics` recorder and registers
@@ -303,7 +321,11 @@ impl Family {
             .iter()
             .filter_map(|other| Conflict::between(first, other))
             .collect();
-        Family { first, sites, conflicts }
+        Family {
+            first,
+            sites,
+            conflicts,
+        }
     }
 
     /// The metric name.
@@ -399,7 +421,12 @@ impl Conflict {
         } else {
             return None;
         };
-        Some(Conflict { name: first.name, difference, first: first.origin, other: other.origin })
+        Some(Conflict {
+            name: first.name,
+            difference,
+            first: first.origin,
+            other: other.origin,
+        })
     }
 }
 
@@ -408,7 +435,133 @@ impl fmt::Display for Conflict {
         write!(
             f,
             "metric `{}` is {} ({}:{} and {}:{})",
-            self.name, self.difference, self.first.file, self.first.line, self.other.file, self.other.line
+            self.name,
+            self.difference,
+            self.first.file,
+            self.first.line,
+            self.other.file,
+            self.other.line
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HERE: Origin = Origin {
+        module: "tests",
+        file: "catalogue.rs",
+        line: 1,
+    };
+    static METHOD_STATUS: [LabelDescriptor; 2] = [
+        LabelDescriptor::new("method", LabelValues::Known(&["Get", "Put"])),
+        LabelDescriptor::new("status", LabelValues::Computed(|| &["ok", "error"])),
+    ];
+    static METHOD_OPEN: [LabelDescriptor; 1] = [LabelDescriptor::new("method", LabelValues::Open)];
+    static COUNTER: MetricDescriptor = MetricDescriptor::new(
+        "app_requests_total",
+        MetricKind::Counter,
+        "requests",
+        None,
+        &METHOD_STATUS,
+        &[],
+        HERE,
+    );
+    static SAME_NAME_GAUGE: MetricDescriptor = MetricDescriptor::new(
+        "app_requests_total",
+        MetricKind::Gauge,
+        "requests",
+        None,
+        &METHOD_STATUS,
+        &[],
+        HERE,
+    );
+    static SAME_NAME_OTHER_LABELS: MetricDescriptor = MetricDescriptor::new(
+        "app_requests_total",
+        MetricKind::Counter,
+        "requests",
+        None,
+        &METHOD_OPEN,
+        &[],
+        HERE,
+    );
+    static FAST: MetricDescriptor = MetricDescriptor::new(
+        "app_seconds",
+        MetricKind::Histogram,
+        "d",
+        Some(Unit::Seconds),
+        &[],
+        &[0.1, 1.0],
+        HERE,
+    );
+    static SLOW: MetricDescriptor = MetricDescriptor::new(
+        "app_seconds",
+        MetricKind::Histogram,
+        "d",
+        Some(Unit::Seconds),
+        &[],
+        &[1.0, 10.0],
+        HERE,
+    );
+
+    fn catalogue_of(descriptors: &[&'static MetricDescriptor]) -> Catalogue {
+        Catalogue {
+            descriptors: descriptors.to_vec(),
+        }
+    }
+
+    #[test]
+    fn known_series_is_the_product_of_every_label_s_values() {
+        assert_eq!(
+            COUNTER.known_series().unwrap(),
+            [
+                vec![("method", "Get"), ("status", "ok")],
+                vec![("method", "Get"), ("status", "error")],
+                vec![("method", "Put"), ("status", "ok")],
+                vec![("method", "Put"), ("status", "error")],
+            ]
+        );
+        assert_eq!(
+            SAME_NAME_OTHER_LABELS.known_series(),
+            None,
+            "an open label cannot be listed"
+        );
+        assert_eq!(
+            FAST.known_series().unwrap(),
+            [Vec::<(&str, &str)>::new()],
+            "no labels: one series"
+        );
+    }
+
+    #[test]
+    fn disagreeing_declarations_of_one_name_are_conflicts() {
+        assert!(catalogue_of(&[&COUNTER, &COUNTER]).conflicts().is_empty());
+        let kinds = catalogue_of(&[&COUNTER, &SAME_NAME_GAUGE]).conflicts();
+        assert_eq!(kinds.len(), 1);
+        assert_eq!(kinds[0].difference, "declared as a counter and as a gauge");
+        let labels = catalogue_of(&[&COUNTER, &SAME_NAME_OTHER_LABELS]).conflicts();
+        assert!(labels[0].difference.starts_with("labels"), "{}", labels[0]);
+        let buckets = catalogue_of(&[&FAST, &SLOW]).conflicts();
+        assert!(
+            buckets[0]
+                .to_string()
+                .contains("buckets [0.1, 1.0] and [1.0, 10.0]"),
+            "{}",
+            buckets[0]
+        );
+    }
+
+    #[test]
+    fn families_merge_sites_and_their_series() {
+        let families = catalogue_of(&[&FAST, &COUNTER, &COUNTER]).families();
+        let names: Vec<&str> = families.iter().map(Family::name).collect();
+        assert_eq!(
+            names,
+            ["app_requests_total", "app_seconds"],
+            "sorted by name"
+        );
+        assert_eq!(families[0].sites().len(), 2);
+        assert_eq!(families[0].known_series().len(), 4, "duplicates removed");
     }
 }

@@ -3,7 +3,7 @@
 //! Prometheus metrics for Rust services, generated at compile time.
 //!
 //! `vitals` is the only crate an application depends on. It re-exports the
-//! attribute macros, owns the [catalogue] of every metric the program
+//! attribute macros, owns the [catalogue](mod@catalogue) of every metric the program
 //! declares, and records through the [`metrics`](https://docs.rs/metrics)
 //! facade, so any `metrics` recorder (the `vitals-prometheus` exporter,
 //! `metrics-exporter-prometheus`, a test recorder) receives the series.
@@ -35,20 +35,31 @@
 //!   in-flight gauge for a fn, a method or a whole `impl` block.
 //! - [`status`]: how a return value becomes the `status` label
 //!   ([`RpcStatus`], [`ErrorStatus`]).
-//! - [`catalogue`]: every metric the program declares, registered at link
+//! - [`catalogue`](mod@catalogue): every metric the program declares, registered at link
 //!   time, for exporters, documentation and dashboards.
 //! - [`testing`]: capture what code records without a global recorder.
+//! - [`metric_enum`]: a fieldless enum as a fixed set of label values, an
+//!   error status, or a state gauge ([`StateMetric`]).
+//! - [`metric_group`]: typed counters, gauges and histograms declared as
+//!   the fields of a struct, labelled by enums and [`bounded`] strings.
+//! - [`health`]: liveness and readiness checks and application states,
+//!   shared by the exporter's probes and gRPC health.
 //!
 //! ## Cargo features
 //! - `http`: status labels from `http::StatusCode` and `http::Response`.
-//! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names).
+//! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names),
+//!   and `grpc.health.v1` statuses driven by [`health`] readiness.
 
+pub mod bounded;
 pub mod catalogue;
+pub mod group;
+pub mod health;
 pub mod jobs;
 mod metric_enum;
 pub mod middleware;
 mod recorder_identity;
 pub mod rpc;
+pub mod state;
 pub mod status;
 pub mod testing;
 
@@ -58,5 +69,6 @@ pub mod __private;
 
 pub use crate::catalogue::catalogue;
 pub use crate::metric_enum::MetricEnum;
+pub use crate::state::{StateEncoding, StateMetric};
 pub use crate::status::{ErrorStatus, RpcStatus};
-pub use vitals_macros::instrument_rpc;
+pub use vitals_macros::{instrument_rpc, metric_enum, metric_group};

@@ -9,8 +9,16 @@ pub use ::linkme;
 pub use ::metrics;
 pub use ::tracing;
 
-pub use crate::catalogue::{CATALOGUE, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin, Unit};
+pub use crate::catalogue::{
+    CATALOGUE, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin, Unit,
+};
 pub use crate::rpc::{CallGuard, RpcSite};
+
+pub use crate::bounded::BoundedLabel;
+pub use crate::group::{CounterFamily, GaugeFamily, HistogramFamily, LabelArg};
+pub use crate::metric_enum::MetricEnum;
+pub use crate::state::{StateEncoding, StateGauge, StateMetric};
+pub use crate::status::ErrorStatus;
 
 pub use core::option::Option::{None, Some};
 

@@ -69,7 +69,13 @@ static EPOCH: OnceLock<Instant> = OnceLock::new();
 /// any other recorder.
 pub(crate) fn ambient_slot(recorder: &dyn metrics::Recorder) -> Option<AmbientSlot> {
     let id = RecorderId::of(recorder);
-    slot_of(id).or_else(|| if probe_allowed() { probe().and_then(|_| slot_of(id)) } else { None })
+    slot_of(id).or_else(|| {
+        if probe_allowed() {
+            probe().and_then(|_| slot_of(id))
+        } else {
+            None
+        }
+    })
 }
 
 /// Learns the ambient recorder now, ignoring the rate limit. Exporters call
@@ -82,16 +88,20 @@ pub(crate) fn refresh() {
 /// is that recorder, otherwise on a fresh thread, which sees no local
 /// recorder. Used to fill a cache entry while a local recorder happens to be
 /// set on this thread.
-pub(crate) fn with_ambient<T: Send>(slot: AmbientSlot, register: impl Fn(&dyn metrics::Recorder) -> T + Sync) -> T {
+pub(crate) fn with_ambient<T: Send>(
+    slot: AmbientSlot,
+    register: impl Fn(&dyn metrics::Recorder) -> T + Sync,
+) -> T {
     let on_this_thread = metrics::with_recorder(|recorder| {
         (slot_of(RecorderId::of(recorder)) == Some(slot)).then(|| register(recorder))
     });
     match on_this_thread {
         Some(value) => value,
         None => std::thread::scope(|scope| {
-            scope.spawn(|| metrics::with_recorder(|recorder| register(recorder))).join().unwrap_or_else(|panic| {
-                std::panic::resume_unwind(panic)
-            })
+            scope
+                .spawn(|| metrics::with_recorder(|recorder| register(recorder)))
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         }),
     }
 }
@@ -111,7 +121,12 @@ fn probe_allowed() -> bool {
     let interval = u64::try_from(PROBE_INTERVAL.as_millis()).unwrap_or(u64::MAX);
     now_ms >= next
         && NEXT_PROBE_MS
-            .compare_exchange(next, now_ms.saturating_add(interval), Ordering::Relaxed, Ordering::Relaxed)
+            .compare_exchange(
+                next,
+                now_ms.saturating_add(interval),
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            )
             .is_ok()
 }
 

@@ -22,7 +22,11 @@ fn ui() {
     for folder in folders {
         let count = std::fs::read_dir(&folder)
             .expect("readable case folder")
-            .filter(|entry| entry.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "rs")))
+            .filter(|entry| {
+                entry
+                    .as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "rs"))
+            })
             .count();
         if count == 0 {
             continue;
@@ -35,5 +39,9 @@ fn ui() {
             cases.compile_fail(pattern);
         }
     }
-    assert!(total > 0, "no trybuild cases found under {}", root.display());
+    assert!(
+        total > 0,
+        "no trybuild cases found under {}",
+        root.display()
+    );
 }

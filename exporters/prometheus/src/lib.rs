@@ -1,1 +1,101 @@
-//! Prometheus exporter for vitals (work in progress; see the exporter issue).
+//! # vitals-prometheus
+//!
+//! The endpoints operators scrape and probe, for a service instrumented
+//! with [`vitals`]:
+//!
+//! - `/metrics` in Prometheus text format 0.0.4, or OpenMetrics when the
+//!   scraper's `Accept` asks for it. Every metric of [`vitals::catalogue()`]
+//!   is described, gets its buckets (histograms are always real histograms)
+//!   and has a zero-valued series for every known label combination before
+//!   the first call.
+//! - `/livez`, `/readyz` (Kubernetes semantics) and the aliases `/healthz`,
+//!   `/health`, `/health/live`, `/health/ready`, from a
+//!   [`vitals::health::HealthRegistry`].
+//! - `/status`: JSON with build info, probe results and application states.
+//! - `{app}_build_info{version, revision, branch, rustc_version} 1` naming the
+//!   application ([`build_info!`]) and `process_*` metrics, both switchable.
+//! - A standalone server (default `0.0.0.0:9090`) or an axum [`Router`](axum::Router)
+//!   to merge into the application's; bearer token and TLS (with optional
+//!   client certificates); graceful shutdown; push mode for batch jobs.
+//!
+//! ```no_run
+//! use vitals_prometheus::{Exporter, build_info};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let exporter = Exporter::builder(build_info!())
+//!     .listen_address_from_env("SHOP_METRICS_ADDR")? // unset: 0.0.0.0:9090
+//!     .install()?;
+//! exporter.serve(async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Without a global recorder, for tests or a second registry:
+//!
+//! ```
+//! use vitals_prometheus::{BuildInfo, Exporter, Format};
+//!
+//! let exporter = Exporter::builder(BuildInfo::new("shop", "1.0.0")).build().unwrap();
+//! metrics::with_local_recorder(exporter.recorder(), || metrics::counter!("shop_orders_total").increment(2));
+//! let text = exporter.render(Format::Text);
+//! assert!(text.contains("shop_orders_total 2"));
+//! assert!(text.contains("shop_build_info{version=\"1.0.0\""));
+//! ```
+//!
+//! Merged into an application's own axum router instead of a port of its own:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let exporter = vitals_prometheus::Exporter::builder(vitals_prometheus::build_info!()).install()?;
+//! let app = axum::Router::new()
+//!     .route("/orders", axum::routing::get(|| async { "[]" }))
+//!     .merge(exporter.router());
+//! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## Storage
+//! Endpoints render through the [`Render`] trait. The default store,
+//! [`StockRecorder`], keeps counters and gauges in the stock
+//! `metrics-exporter-prometheus` recorder and histograms in fixed atomic
+//! buckets of its own: the stock histograms buffer every observation until a
+//! drain and can lose observations recorded while a scrape drains them, while
+//! these cost one `fetch_add` and one compare-and-swap, never grow, and are
+//! exact under concurrent scrapes. [`ExporterBuilder::store`] plugs in another
+//! store, which receives the resolved buckets as a [`StoreConfig`]. The
+//! store's upkeep runs on a background thread every 5 s, scrapes or not.
+//!
+//! ## Cargo features
+//! - `process` (default): `process_*` metrics via `metrics-process`.
+
+mod address;
+mod auth;
+mod build_info;
+mod builder;
+mod endpoints;
+mod error;
+mod exporter;
+mod histograms;
+mod negotiate;
+pub mod openmetrics;
+#[cfg(feature = "process")]
+mod process;
+mod push;
+mod render;
+mod server;
+mod shared;
+mod tls;
+
+pub use crate::address::{DEFAULT_ADDRESS, parse_listen_address};
+pub use crate::build_info::BuildInfo;
+pub use crate::builder::{DEFAULT_BUCKETS, ExporterBuilder, StoreConfig, StoreFactory};
+pub use crate::error::{BuildError, PushError};
+pub use crate::exporter::Exporter;
+pub use crate::negotiate::Format;
+pub use crate::push::Pusher;
+pub use crate::render::{Render, StockRecorder};
+pub use crate::server::Server;
+pub use crate::tls::TlsConfig;
+
+#[doc(hidden)]
+pub use crate::build_info::RUSTC_VERSION as __RUSTC_VERSION;

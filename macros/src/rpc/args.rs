@@ -1,26 +1,19 @@
 //! Parsing `#[instrument_rpc(...)]` arguments.
 
-use proc_macro2::Span;
+use syn::LitStr;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
-use syn::{LitBool, LitStr, Token};
 
 use crate::attr::Attr;
 use crate::ctxt::Ctxt;
 use crate::names::RenameRule;
-use crate::symbol::{self, BUCKETS, CRATE, IN_FLIGHT, LABELS, METHOD, PREFIX, RENAME_ALL, RPC_ARGUMENTS, SKIP, TRACE};
-
-/// One `key = "value"` of `labels(...)`.
-pub(crate) struct StaticLabel {
-    pub(crate) name: syn::Ident,
-    pub(crate) value: LitStr,
-}
-
-/// Bucket bounds with the span of each, for errors that point at one bound.
-pub(crate) struct Buckets {
-    pub(crate) bounds: Vec<(f64, Span)>,
-    pub(crate) span: Span,
-}
+use crate::parse::{
+    Buckets, StaticLabel, parse_buckets, parse_flag, parse_rename_rule, parse_static_labels,
+    unknown_argument,
+};
+use crate::symbol::{
+    BUCKETS, CRATE, IN_FLIGHT, LABELS, METHOD, PREFIX, RENAME_ALL, RPC_ARGUMENTS, SKIP, TRACE,
+};
 
 /// The arguments as written, each at most once. Meaning is checked later.
 pub(crate) struct RpcArgs {
@@ -68,7 +61,10 @@ impl RpcArgs {
             syn::Meta::Path(_) => RpcArgs::empty(),
             syn::Meta::List(list) => RpcArgs::parse(cx, list.tokens.clone()),
             syn::Meta::NameValue(name_value) => {
-                cx.error_spanned_by(name_value, "expected `#[instrument_rpc]` or `#[instrument_rpc(...)]`");
+                cx.error_spanned_by(
+                    name_value,
+                    "expected `#[instrument_rpc]` or `#[instrument_rpc(...)]`",
+                );
                 RpcArgs::empty()
             }
         }
@@ -76,22 +72,17 @@ impl RpcArgs {
 
     fn parse_one(&mut self, cx: &Ctxt, meta: ParseNestedMeta<'_>) -> syn::Result<()> {
         let span = meta.path.span();
-        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        let key = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         match key.as_str() {
             PREFIX => self.prefix.set(cx, span, meta.value()?.parse()?),
             METHOD => self.method.set(cx, span, meta.value()?.parse()?),
             RENAME_ALL => {
-                let name: LitStr = meta.value()?.parse()?;
-                match RenameRule::from_name(&name.value()) {
-                    Some(rule) => self.rename_all.set(cx, span, (rule, name)),
-                    None => cx.error_spanned_by(
-                        &name,
-                        format!(
-                            "unknown case `{}`; expected {}",
-                            name.value(),
-                            symbol::one_of(RenameRule::NAMES)
-                        ),
-                    ),
+                if let Some(rule) = parse_rename_rule(cx, &meta)? {
+                    self.rename_all.set(cx, span, rule);
                 }
             }
             BUCKETS => {
@@ -99,79 +90,14 @@ impl RpcArgs {
                 self.buckets.set(cx, span, buckets);
             }
             LABELS => {
-                let mut labels = Vec::new();
-                meta.parse_nested_meta(|label| {
-                    let Some(name) = label.path.get_ident().cloned() else {
-                        cx.error_spanned_by(&label.path, "expected a label name");
-                        return skip_value(&label);
-                    };
-                    let value: LitStr = label.value()?.parse()?;
-                    labels.push(StaticLabel { name, value });
-                    Ok(())
-                })?;
-                self.labels.set(cx, span, labels);
+                self.labels.set(cx, span, parse_static_labels(cx, &meta)?);
             }
             IN_FLIGHT => self.in_flight.set(cx, span, parse_flag(&meta)?),
             TRACE => self.trace.set(cx, span, parse_flag(&meta)?),
             CRATE => self.krate.set(cx, span, meta.value()?.parse()?),
             SKIP => self.skip.set(cx, span, ()),
-            _ => {
-                cx.error_spanned_by(
-                    &meta.path,
-                    format!(
-                        "unknown argument `{}`; expected {}",
-                        quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', ""),
-                        symbol::one_of(RPC_ARGUMENTS)
-                    ),
-                );
-                skip_value(&meta)?;
-            }
+            _ => unknown_argument(cx, &meta, RPC_ARGUMENTS)?,
         }
         Ok(())
-    }
-}
-
-/// `flag` alone means `true`; `flag = false` turns it off.
-fn parse_flag(meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
-    if meta.input.peek(Token![=]) {
-        let value: LitBool = meta.value()?.parse()?;
-        Ok(value.value)
-    } else {
-        Ok(true)
-    }
-}
-
-/// Consumes whatever follows an argument that will not be used.
-fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        let content;
-        syn::parenthesized!(content in meta.input);
-        content.parse::<proc_macro2::TokenStream>()?;
-    }
-    Ok(())
-}
-
-/// `buckets = [0.1, 1, 2.5]`: numeric literals, optionally negative.
-fn parse_buckets(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Buckets> {
-    let array: syn::ExprArray = meta.value()?.parse()?;
-    let mut bounds = Vec::new();
-    for element in &array.elems {
-        match bucket_bound(element) {
-            Some(bound) => bounds.push((bound, element.span())),
-            None => cx.error_spanned_by(element, "expected a number literal as a bucket bound"),
-        }
-    }
-    Ok(Buckets { bounds, span: array.span() })
-}
-
-fn bucket_bound(expr: &syn::Expr) -> Option<f64> {
-    match expr {
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Float(float), .. }) => float.base10_parse().ok(),
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(int), .. }) => int.base10_parse::<f64>().ok(),
-        syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => bucket_bound(expr).map(|bound| -bound),
-        syn::Expr::Group(group) => bucket_bound(&group.expr),
-        _ => None,
     }
 }

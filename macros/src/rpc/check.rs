@@ -2,6 +2,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::ext::IdentExt;
 
 use super::args::RpcArgs;
 use crate::ctxt::Ctxt;
@@ -55,7 +56,10 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
         }
     }
     if let (Some(span), Place::Fn | Place::ImplBlock) = (args.skip.span(), place) {
-        cx.error_at(span, "`skip` is only accepted on a method inside an `#[instrument_rpc]` impl block");
+        cx.error_at(
+            span,
+            "`skip` is only accepted on a method inside an `#[instrument_rpc]` impl block",
+        );
     }
     if let Some(buckets) = args.buckets.get() {
         if let Some((span, problem)) = names::buckets_problem(&buckets.bounds, buckets.span) {
@@ -65,7 +69,7 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
     if let Some(labels) = args.labels.get() {
         let mut seen: Vec<String> = Vec::new();
         for label in labels {
-            let name = label.name.to_string();
+            let name = label.name.unraw().to_string();
             let problem = match name.as_str() {
                 "method" => Some("label `method` is set by `#[instrument_rpc]`; use `method = \"...\"` to change its value".to_owned()),
                 "status" => Some("label `status` is set from the return value; implement `vitals::RpcStatus` to change it".to_owned()),
@@ -87,16 +91,31 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
 
 /// Combines the arguments of a fn with those of its impl block (the fn's
 /// own win) into the spec of that fn. `fn_name` is the fn's identifier.
-pub(crate) fn resolve(cx: &Ctxt, own: &RpcArgs, block: Option<&RpcArgs>, fn_name: &syn::Ident) -> Option<RpcSpec> {
-    let pick = |own_value: Option<&syn::LitStr>, block_value: Option<&syn::LitStr>| own_value.or(block_value).map(syn::LitStr::value);
-    let prefix = match pick(own.prefix.get(), block.and_then(|b| b.prefix.get())).or_else(names::package_prefix) {
+pub(crate) fn resolve(
+    cx: &Ctxt,
+    own: &RpcArgs,
+    block: Option<&RpcArgs>,
+    fn_name: &syn::Ident,
+) -> Option<RpcSpec> {
+    let pick = |own_value: Option<&syn::LitStr>, block_value: Option<&syn::LitStr>| {
+        own_value.or(block_value).map(syn::LitStr::value)
+    };
+    let prefix = match pick(own.prefix.get(), block.and_then(|b| b.prefix.get()))
+        .or_else(names::package_prefix)
+    {
         Some(prefix) => prefix,
         None => {
-            cx.error_spanned_by(fn_name, "no package name to derive a metric prefix from; set `prefix = \"...\"`");
+            cx.error_spanned_by(
+                fn_name,
+                "no package name to derive a metric prefix from; set `prefix = \"...\"`",
+            );
             return None;
         }
     };
-    if names::metric_name_problem(&prefix).is_some() && own.prefix.get().is_none() && block.is_none_or(|b| b.prefix.get().is_none()) {
+    if names::metric_name_problem(&prefix).is_some()
+        && own.prefix.get().is_none()
+        && block.is_none_or(|b| b.prefix.get().is_none())
+    {
         cx.error_spanned_by(
             fn_name,
             format!("the package name gives the metric prefix `{prefix}`, which is not a valid metric name; set `prefix = \"...\"`"),
@@ -121,10 +140,21 @@ pub(crate) fn resolve(cx: &Ctxt, own: &RpcArgs, block: Option<&RpcArgs>, fn_name
         .labels
         .get()
         .or_else(|| block.and_then(|b| b.labels.get()))
-        .map(|labels| labels.iter().map(|label| (label.name.to_string(), label.value.value())).collect())
+        .map(|labels| {
+            labels
+                .iter()
+                .map(|label| (label.name.to_string(), label.value.value()))
+                .collect()
+        })
         .unwrap_or_default();
-    let flag = |own_flag: Option<&bool>, block_flag: Option<&bool>, default: bool| *own_flag.or(block_flag).unwrap_or(&default);
-    let krate = match own.krate.get().or_else(|| block.and_then(|b| b.krate.get())) {
+    let flag = |own_flag: Option<&bool>, block_flag: Option<&bool>, default: bool| {
+        *own_flag.or(block_flag).unwrap_or(&default)
+    };
+    let krate = match own
+        .krate
+        .get()
+        .or_else(|| block.and_then(|b| b.krate.get()))
+    {
         Some(path) => quote!(#path),
         None => quote!(::vitals),
     };
@@ -133,7 +163,11 @@ pub(crate) fn resolve(cx: &Ctxt, own: &RpcArgs, block: Option<&RpcArgs>, fn_name
         method,
         buckets,
         labels,
-        in_flight: flag(own.in_flight.get(), block.and_then(|b| b.in_flight.get()), true),
+        in_flight: flag(
+            own.in_flight.get(),
+            block.and_then(|b| b.in_flight.get()),
+            true,
+        ),
         trace: flag(own.trace.get(), block.and_then(|b| b.trace.get()), false),
         krate,
     })

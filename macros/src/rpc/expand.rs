@@ -4,14 +4,19 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::check::RpcSpec;
-use super::target::{Body, OuterGenerics, value_type};
+use super::target::{Body, OuterGenerics, erase_impl_trait, value_type};
 
 const REQUESTS_HELP: &str = "Calls handled, by method and status; counted when the call ends.";
 const DURATION_HELP: &str = "Duration of calls in seconds, by method.";
 const IN_FLIGHT_HELP: &str = "Calls in progress, by method.";
 
 /// The new body of an instrumented fn.
-pub(crate) fn instrument_body(spec: &RpcSpec, sig: &syn::Signature, block: &syn::Block, outer: &OuterGenerics) -> TokenStream {
+pub(crate) fn instrument_body(
+    spec: &RpcSpec,
+    sig: &syn::Signature,
+    block: &syn::Block,
+    outer: &OuterGenerics,
+) -> TokenStream {
     let private = {
         let krate = &spec.krate;
         quote!(#krate::__private)
@@ -19,7 +24,11 @@ pub(crate) fn instrument_body(spec: &RpcSpec, sig: &syn::Signature, block: &syn:
     let body = Body::of(sig, block);
     let value_type = value_type(sig, &body);
 
-    let statics = site_statics(spec, &private, value_type.as_ref().filter(|ty| outer.can_name(ty)));
+    let statics = site_statics(
+        spec,
+        &private,
+        value_type.as_ref().filter(|ty| outer.can_name(ty)),
+    );
     let span = spec.trace.then(|| {
         let method = Literal::string(&spec.method);
         quote! {
@@ -31,10 +40,16 @@ pub(crate) fn instrument_body(spec: &RpcSpec, sig: &syn::Signature, block: &syn:
     } else {
         quote!(__VITALS_SITE.enter())
     };
+    // The annotation pins the value's type before the status rule is chosen:
+    // without it, `Err("..".into())` leaves the error type open and the rule
+    // would be picked on an inference variable.
     let annotation = value_type
         .as_ref()
-        .filter(|ty| OuterGenerics::can_annotate(ty) && !matches!(body, Body::BoxedFuture { .. }))
-        .map(|ty| quote!(: #ty));
+        .filter(|_| !matches!(body, Body::BoxedFuture { .. }))
+        .map(|ty| {
+            let ty = erase_impl_trait(ty);
+            quote!(: #ty)
+        });
     let instrument = |future: TokenStream| {
         if spec.trace {
             quote!(#private::tracing::Instrument::instrument(#future, ::core::clone::Clone::clone(&__vitals_span)))
@@ -54,7 +69,9 @@ pub(crate) fn instrument_body(spec: &RpcSpec, sig: &syn::Signature, block: &syn:
 
     match body {
         Body::Sync => {
-            let enter_span = spec.trace.then(|| quote!(let __vitals_entered = __vitals_span.enter();));
+            let enter_span = spec
+                .trace
+                .then(|| quote!(let __vitals_entered = __vitals_span.enter();));
             quote! {{
                 #statics
                 #span
@@ -96,10 +113,18 @@ pub(crate) fn instrument_body(spec: &RpcSpec, sig: &syn::Signature, block: &syn:
 }
 
 /// The catalogue descriptors, the static label set and the `RpcSite`.
-fn site_statics(spec: &RpcSpec, private: &TokenStream, nameable_value_type: Option<&syn::Type>) -> TokenStream {
+fn site_statics(
+    spec: &RpcSpec,
+    private: &TokenStream,
+    nameable_value_type: Option<&syn::Type>,
+) -> TokenStream {
     let method = &spec.method;
     let label_names: Vec<&str> = spec.labels.iter().map(|(name, _)| name.as_str()).collect();
-    let label_values: Vec<&str> = spec.labels.iter().map(|(_, value)| value.as_str()).collect();
+    let label_values: Vec<&str> = spec
+        .labels
+        .iter()
+        .map(|(_, value)| value.as_str())
+        .collect();
     let label_count = 1 + spec.labels.len();
 
     let (status_values_fn, status_values) = match nameable_value_type {
@@ -123,9 +148,18 @@ fn site_statics(spec: &RpcSpec, private: &TokenStream, nameable_value_type: Opti
         #private::LabelDescriptor::new("method", #private::LabelValues::Known(&[#method])),
         #(#private::LabelDescriptor::new(#label_names, #private::LabelValues::Known(&[#label_values])),)*
     };
-    let descriptor = |ident: &syn::Ident, labels: &syn::Ident, count: usize, name: String, kind: &str, help: &str, unit: TokenStream, buckets: TokenStream, status: bool| {
+    let descriptor = |ident: &syn::Ident,
+                      labels: &syn::Ident,
+                      count: usize,
+                      name: String,
+                      kind: &str,
+                      help: &str,
+                      unit: TokenStream,
+                      buckets: TokenStream,
+                      status: bool| {
         let kind = format_ident!("{}", kind);
-        let status_label = status.then(|| quote!(#private::LabelDescriptor::new("status", #status_values),));
+        let status_label =
+            status.then(|| quote!(#private::LabelDescriptor::new("status", #status_values),));
         quote! {
             static #labels: [#private::LabelDescriptor; #count] = [#base_labels #status_label];
             #[#private::linkme::distributed_slice(#private::CATALOGUE)]
@@ -137,7 +171,10 @@ fn site_statics(spec: &RpcSpec, private: &TokenStream, nameable_value_type: Opti
     };
     let prefix = &spec.prefix;
     let none = quote!(#private::None);
-    let bounds = spec.buckets.iter().map(|bound| Literal::f64_suffixed(*bound));
+    let bounds = spec
+        .buckets
+        .iter()
+        .map(|bound| Literal::f64_suffixed(*bound));
     let requests = descriptor(
         &format_ident!("__VITALS_REQUESTS"),
         &format_ident!("__VITALS_REQUESTS_LABELS"),

@@ -13,6 +13,7 @@ use self::args::RpcArgs;
 use self::check::{Place, check_args, resolve};
 use self::target::{OuterGenerics, check_signature};
 use crate::ctxt::Ctxt;
+use crate::fallback::{item_head, with_errors};
 
 /// Entry point of the attribute.
 pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -29,7 +30,10 @@ pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStrea
             definition.into_token_stream()
         }
         Ok(other) => {
-            let message = if quote!(#other).into_iter().any(|token| token.to_string() == "fn") {
+            let message = if quote!(#other)
+                .into_iter()
+                .any(|token| token.to_string() == "fn")
+            {
                 "expected a fn with a body"
             } else {
                 "`#[instrument_rpc]` expected a fn, a method or an impl block"
@@ -44,54 +48,69 @@ pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStrea
             item
         }
     };
-    match cx.check() {
-        Ok(()) => output,
-        Err(errors) => {
-            let errors = errors.to_compile_error();
-            quote!(#errors #output)
-        }
-    }
+    with_errors(cx, output)
 }
 
+/// Checks, then expands only if nothing was wrong: otherwise the fn is
+/// emitted as written, so the only errors are the attribute's own.
 fn instrument_fn(cx: &Ctxt, args: &RpcArgs, mut function: syn::ItemFn) -> TokenStream {
     check_args(cx, args, Place::Fn);
     check_signature(cx, &function.sig);
-    if let Some(spec) = resolve(cx, args, None, &function.sig.ident) {
+    let spec = resolve(cx, args, None, &function.sig.ident);
+    if let (Some(spec), false) = (spec, cx.has_errors()) {
         let outer = OuterGenerics::new(&[&function.sig.generics]);
         let body = expand::instrument_body(&spec, &function.sig, &function.block, &outer);
-        if let Ok(block) = syn::parse2(body) {
-            function.block = Box::new(block);
-        }
+        function.block = Box::new(parse_block(body));
     }
     function.into_token_stream()
 }
 
+/// Checks every method, then expands them all only if nothing was wrong.
+/// The methods' own `#[instrument_rpc(...)]` attributes are removed either
+/// way, so they do not expand a second time on their own.
 fn instrument_impl(cx: &Ctxt, args: &RpcArgs, mut block: syn::ItemImpl) -> TokenStream {
     check_args(cx, args, Place::ImplBlock);
-    let impl_generics = block.generics.clone();
-    for item in &mut block.items {
-        let syn::ImplItem::Fn(method) = item else { continue };
+    let mut specs = Vec::new();
+    for (index, item) in block.items.iter_mut().enumerate() {
+        let syn::ImplItem::Fn(method) = item else {
+            continue;
+        };
         let own = take_own_args(cx, &mut method.attrs);
         check_args(cx, &own, Place::MethodInBlock);
         if own.skip.get().is_some() {
             continue;
         }
         check_signature(cx, &method.sig);
-        let Some(spec) = resolve(cx, &own, Some(args), &method.sig.ident) else { continue };
-        let outer = OuterGenerics::new(&[&impl_generics, &method.sig.generics]);
-        let body = expand::instrument_body(&spec, &method.sig, &method.block, &outer);
-        if let Ok(new_block) = syn::parse2(body) {
-            method.block = new_block;
+        if let Some(spec) = resolve(cx, &own, Some(args), &method.sig.ident) {
+            specs.push((index, spec));
+        }
+    }
+    if !cx.has_errors() {
+        for (index, spec) in specs {
+            let syn::ImplItem::Fn(method) = &mut block.items[index] else {
+                continue;
+            };
+            let outer = OuterGenerics::new(&[&block.generics, &method.sig.generics]);
+            let body = expand::instrument_body(&spec, &method.sig, &method.block, &outer);
+            method.block = parse_block(body);
         }
     }
     block.into_token_stream()
+}
+
+fn parse_block(tokens: TokenStream) -> syn::Block {
+    syn::parse2(tokens).expect("the expansion of a fn body is a block")
 }
 
 /// Removes the method's own `#[instrument_rpc(...)]` attributes and merges their arguments.
 fn take_own_args(cx: &Ctxt, attrs: &mut Vec<syn::Attribute>) -> RpcArgs {
     let mut own: Option<RpcArgs> = None;
     attrs.retain(|attribute| {
-        let is_ours = attribute.path().segments.last().is_some_and(|segment| segment.ident == "instrument_rpc");
+        let is_ours = attribute
+            .path()
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "instrument_rpc");
         if is_ours {
             if own.is_some() {
                 cx.error_spanned_by(attribute, "duplicate `#[instrument_rpc]` attribute");
@@ -102,19 +121,4 @@ fn take_own_args(cx: &Ctxt, attrs: &mut Vec<syn::Attribute>) -> RpcArgs {
         !is_ours
     });
     own.unwrap_or_else(RpcArgs::empty)
-}
-
-/// The tokens an item error points at: its name where it has one.
-fn item_head(item: &syn::Item) -> TokenStream {
-    match item {
-        syn::Item::Struct(item) => item.ident.to_token_stream(),
-        syn::Item::Enum(item) => item.ident.to_token_stream(),
-        syn::Item::Union(item) => item.ident.to_token_stream(),
-        syn::Item::Const(item) => item.ident.to_token_stream(),
-        syn::Item::Static(item) => item.ident.to_token_stream(),
-        syn::Item::Type(item) => item.ident.to_token_stream(),
-        syn::Item::Mod(item) => item.ident.to_token_stream(),
-        syn::Item::Use(item) => item.use_token.to_token_stream(),
-        other => other.to_token_stream(),
-    }
 }

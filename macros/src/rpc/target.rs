@@ -21,7 +21,9 @@ impl<'a> Body<'a> {
             return Body::Async;
         }
         match block.stmts.last() {
-            Some(syn::Stmt::Expr(syn::Expr::Call(call), None)) if is_box_pin(&call.func) && call.args.len() == 1 => {
+            Some(syn::Stmt::Expr(syn::Expr::Call(call), None))
+                if is_box_pin(&call.func) && call.args.len() == 1 =>
+            {
                 match &call.args[0] {
                     syn::Expr::Async(future) => Body::BoxedFuture { future },
                     _ => Body::Sync,
@@ -33,8 +35,15 @@ impl<'a> Body<'a> {
 }
 
 fn is_box_pin(func: &syn::Expr) -> bool {
-    let syn::Expr::Path(path) = func else { return false };
-    let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let syn::Expr::Path(path) = func else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     segments.ends_with(&["Box".to_owned(), "pin".to_owned()])
 }
 
@@ -96,7 +105,10 @@ impl OuterGenerics {
         impl<'ast> Visit<'ast> for Nameable<'_> {
             fn visit_type(&mut self, ty: &'ast syn::Type) {
                 match ty {
-                    syn::Type::ImplTrait(_) | syn::Type::Infer(_) | syn::Type::Macro(_) | syn::Type::Verbatim(_) => {
+                    syn::Type::ImplTrait(_)
+                    | syn::Type::Infer(_)
+                    | syn::Type::Macro(_)
+                    | syn::Type::Verbatim(_) => {
                         self.ok = false;
                     }
                     _ => syn::visit::visit_type(self, ty),
@@ -105,7 +117,10 @@ impl OuterGenerics {
             fn visit_path(&mut self, path: &'ast syn::Path) {
                 if let Some(first) = path.segments.first() {
                     let name = first.ident.to_string();
-                    if name == "Self" || (path.segments.len() == 1 || path.leading_colon.is_none()) && self.outer.names.contains(&name) {
+                    if name == "Self"
+                        || (path.segments.len() == 1 || path.leading_colon.is_none())
+                            && self.outer.names.contains(&name)
+                    {
                         self.ok = false;
                     }
                 }
@@ -117,28 +132,41 @@ impl OuterGenerics {
                 }
             }
         }
-        let mut check = Nameable { outer: self, ok: true };
+        let mut check = Nameable {
+            outer: self,
+            ok: true,
+        };
         check.visit_type(ty);
         check.ok
     }
+}
 
-    /// Whether `ty` can annotate a `let` in the body: anything but `impl Trait`.
-    pub(crate) fn can_annotate(ty: &syn::Type) -> bool {
-        struct NoImplTrait(bool);
-        impl<'ast> Visit<'ast> for NoImplTrait {
-            fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
-                self.0 = false;
+/// `ty` with every `impl Trait` replaced by `_`, for a `let` annotation: the
+/// hidden type is not nameable, but the rest of the type still guides inference.
+pub(crate) fn erase_impl_trait(ty: &syn::Type) -> syn::Type {
+    struct Eraser;
+    impl syn::visit_mut::VisitMut for Eraser {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            if let syn::Type::ImplTrait(opaque) = ty {
+                *ty = syn::Type::Infer(syn::TypeInfer {
+                    underscore_token: syn::Token![_](syn::spanned::Spanned::span(opaque)),
+                });
+            } else {
+                syn::visit_mut::visit_type_mut(self, ty);
             }
         }
-        let mut check = NoImplTrait(true);
-        check.visit_type(ty);
-        check.0
     }
+    let mut erased = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Eraser, &mut erased);
+    erased
 }
 
 /// Reports a `const fn`, which cannot read a clock.
 pub(crate) fn check_signature(cx: &Ctxt, sig: &syn::Signature) {
     if let Some(constness) = &sig.constness {
-        cx.error_spanned_by(constness, "`#[instrument_rpc]` cannot instrument a `const fn`");
+        cx.error_spanned_by(
+            constness,
+            "`#[instrument_rpc]` cannot instrument a `const fn`",
+        );
     }
 }

@@ -9,7 +9,10 @@ use crate::status::{CANCELLED, PANICKED};
 /// Where a call's handles come from.
 pub(super) enum Handles {
     /// Cached handles of the ambient recorder.
-    Cached { slot: AmbientSlot, handles: &'static SiteHandles },
+    Cached {
+        slot: AmbientSlot,
+        handles: &'static SiteHandles,
+    },
     /// Another recorder (a local one): resolved per call, through whatever
     /// recorder is current when the call ends. The gauge is kept from the
     /// start so it returns to exactly where it was.
@@ -27,7 +30,11 @@ pub struct CallGuard {
 }
 
 impl CallGuard {
-    pub(super) fn start(site: &'static RpcSite, handles: Handles, span: Option<tracing::Span>) -> CallGuard {
+    pub(super) fn start(
+        site: &'static RpcSite,
+        handles: Handles,
+        span: Option<tracing::Span>,
+    ) -> CallGuard {
         let in_flight = match &handles {
             Handles::Cached { handles, .. } => handles.in_flight.as_ref(),
             Handles::Direct { in_flight } => in_flight.as_ref(),
@@ -35,7 +42,12 @@ impl CallGuard {
         if let Some(gauge) = in_flight {
             gauge.increment(1.0);
         }
-        CallGuard { site, handles: Some(handles), start: quanta::Instant::now(), span }
+        CallGuard {
+            site,
+            handles: Some(handles),
+            start: quanta::Instant::now(),
+            span,
+        }
     }
 
     /// Ends the call with `status`: counts it, observes its duration and
@@ -45,14 +57,18 @@ impl CallGuard {
     }
 
     fn record(&mut self, status: &'static str) {
-        let Some(handles) = self.handles.take() else { return };
+        let Some(handles) = self.handles.take() else {
+            return;
+        };
         let seconds = self.start.elapsed().as_secs_f64();
         let site = self.site;
         match handles {
             Handles::Cached { slot, handles } => {
                 match site.cached_requests(slot, handles, status) {
                     Some(counter) => counter.increment(1),
-                    None => metrics::with_recorder(|recorder| site.register_requests(recorder, status).increment(1)),
+                    None => metrics::with_recorder(|recorder| {
+                        site.register_requests(recorder, status).increment(1)
+                    }),
                 }
                 handles.duration.record(seconds);
                 if let Some(gauge) = &handles.in_flight {
@@ -79,7 +95,11 @@ impl Drop for CallGuard {
     fn drop(&mut self) {
         // Reached with handles still present only when `finish` never ran:
         // the body is unwinding, or its future was dropped mid-flight.
-        let status = if std::thread::panicking() { PANICKED } else { CANCELLED };
+        let status = if std::thread::panicking() {
+            PANICKED
+        } else {
+            CANCELLED
+        };
         self.record(status);
     }
 }

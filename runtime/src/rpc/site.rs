@@ -36,7 +36,13 @@ impl RpcSite {
         in_flight: Option<&'static MetricDescriptor>,
         labels: &'static [Label],
     ) -> Self {
-        Self { requests, duration, in_flight, labels, cache: [OnceLock::new(), OnceLock::new()] }
+        Self {
+            requests,
+            duration,
+            in_flight,
+            labels,
+            cache: [OnceLock::new(), OnceLock::new()],
+        }
     }
 
     /// Starts a call: adds one to the in-flight gauge and starts the clock.
@@ -47,10 +53,16 @@ impl RpcSite {
     /// Like [`enter`](Self::enter), and records the call's status on `span`
     /// when it ends.
     pub fn enter_with_span(&'static self, span: Option<tracing::Span>) -> CallGuard {
-        let handles = metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-            Some(slot) => Handles::Cached { slot, handles: self.cached(slot, recorder) },
-            None => Handles::Direct { in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)) },
-        });
+        let handles =
+            metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
+                Some(slot) => Handles::Cached {
+                    slot,
+                    handles: self.cached(slot, recorder),
+                },
+                None => Handles::Direct {
+                    in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
+                },
+            });
         CallGuard::start(self, handles, span)
     }
 
@@ -70,19 +82,31 @@ impl RpcSite {
         status: &'static str,
     ) -> Option<&'static Counter> {
         handles.statuses.counter(status, |status| {
-            recorder_identity::with_ambient(slot, |recorder| self.register_requests(recorder, status))
+            recorder_identity::with_ambient(slot, |recorder| {
+                self.register_requests(recorder, status)
+            })
         })
     }
 
-    pub(super) fn register_requests(&self, recorder: &dyn Recorder, status: &'static str) -> Counter {
+    pub(super) fn register_requests(
+        &self,
+        recorder: &dyn Recorder,
+        status: &'static str,
+    ) -> Counter {
         let mut labels = Vec::with_capacity(self.labels.len() + 1);
         labels.extend_from_slice(self.labels);
         labels.push(Label::from_static_parts("status", status));
-        recorder.register_counter(&Key::from_parts(self.requests.name(), labels), &self.metadata())
+        recorder.register_counter(
+            &Key::from_parts(self.requests.name(), labels),
+            &self.metadata(),
+        )
     }
 
     pub(super) fn register_duration(&self, recorder: &dyn Recorder) -> Histogram {
-        recorder.register_histogram(&Key::from_static_parts(self.duration.name(), self.labels), &self.metadata())
+        recorder.register_histogram(
+            &Key::from_static_parts(self.duration.name(), self.labels),
+            &self.metadata(),
+        )
     }
 
     fn register_in_flight(&self, recorder: &dyn Recorder) -> Gauge {

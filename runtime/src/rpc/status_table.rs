@@ -20,7 +20,9 @@ pub(super) struct StatusTable {
 
 impl StatusTable {
     pub(super) fn new() -> Self {
-        Self { entries: std::array::from_fn(|_| OnceLock::new()) }
+        Self {
+            entries: std::array::from_fn(|_| OnceLock::new()),
+        }
     }
 
     /// The counter of `status`, creating it with `register` on first sight;
@@ -33,7 +35,10 @@ impl StatusTable {
         for slot in &self.entries {
             let entry = match slot.get() {
                 Some(entry) => entry,
-                None => slot.get_or_init(|| Entry { status, counter: register(status) }),
+                None => slot.get_or_init(|| Entry {
+                    status,
+                    counter: register(status),
+                }),
             };
             // Pointer equality first: the same literal is almost always the same address.
             if std::ptr::eq(entry.status, status) || entry.status == status {
@@ -71,11 +76,16 @@ mod tests {
     #[test]
     fn a_full_table_answers_none() {
         let table = StatusTable::new();
-        let names: Vec<&'static str> =
-            (0..=CAPACITY).map(|i| &*Box::leak(format!("s{i}").into_boxed_str())).collect();
+        let names: Vec<&'static str> = (0..=CAPACITY)
+            .map(|i| &*Box::leak(format!("s{i}").into_boxed_str()))
+            .collect();
         for name in &names[..CAPACITY] {
             assert!(table.counter(name, |_| metrics::Counter::noop()).is_some());
         }
-        assert!(table.counter(names[CAPACITY], |_| metrics::Counter::noop()).is_none());
+        assert!(
+            table
+                .counter(names[CAPACITY], |_| metrics::Counter::noop())
+                .is_none()
+        );
     }
 }

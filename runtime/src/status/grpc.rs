@@ -26,7 +26,11 @@ pub const GRPC_CODE_NAMES: &[&str] = &[
 /// The name of a numeric gRPC code; codes outside 0..=16 are `Unknown`, as
 /// the gRPC spec asks receivers to treat them.
 pub fn grpc_code_name(code: i32) -> &'static str {
-    usize::try_from(code).ok().and_then(|index| GRPC_CODE_NAMES.get(index)).copied().unwrap_or("Unknown")
+    usize::try_from(code)
+        .ok()
+        .and_then(|index| GRPC_CODE_NAMES.get(index))
+        .copied()
+        .unwrap_or("Unknown")
 }
 
 #[cfg(feature = "tonic")]

@@ -17,14 +17,22 @@ pub struct Series {
 impl Series {
     /// A series from a name and labels in any order.
     pub fn new(name: &str, labels: &[(&str, &str)]) -> Series {
-        let mut labels: Vec<(String, String)> =
-            labels.iter().map(|(key, value)| ((*key).to_owned(), (*value).to_owned())).collect();
+        let mut labels: Vec<(String, String)> = labels
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect();
         labels.sort();
-        Series { name: name.to_owned(), labels }
+        Series {
+            name: name.to_owned(),
+            labels,
+        }
     }
 
     pub(super) fn from_key(key: &Key) -> Series {
-        let labels: Vec<(&str, &str)> = key.labels().map(|label| (label.key(), label.value())).collect();
+        let labels: Vec<(&str, &str)> = key
+            .labels()
+            .map(|label| (label.key(), label.value()))
+            .collect();
         Series::new(key.name(), &labels)
     }
 }
@@ -33,7 +41,11 @@ impl fmt::Display for Series {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name)?;
         if !self.labels.is_empty() {
-            let labels: Vec<String> = self.labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+            let labels: Vec<String> = self
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v:?}"))
+                .collect();
             write!(f, "{{{}}}", labels.join(","))?;
         }
         Ok(())
@@ -69,7 +81,10 @@ pub struct Captured {
 }
 
 impl Captured {
-    pub(super) fn new(values: BTreeMap<Series, Value>, help: HashMap<String, (Option<Unit>, String)>) -> Self {
+    pub(super) fn new(
+        values: BTreeMap<Series, Value>,
+        help: HashMap<String, (Option<Unit>, String)>,
+    ) -> Self {
         Self { values, help }
     }
 
@@ -111,8 +126,13 @@ impl Captured {
     }
 
     /// Every series of metric `name`, with its value.
-    pub fn series_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (&'a Series, &'a Value)> + 'a {
-        self.values.iter().filter(move |(series, _)| series.name == name)
+    pub fn series_of<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = (&'a Series, &'a Value)> + 'a {
+        self.values
+            .iter()
+            .filter(move |(series, _)| series.name == name)
     }
 
     /// Every recorded series, sorted.
@@ -122,7 +142,9 @@ impl Captured {
 
     /// The help text and unit a metric was described with.
     pub fn description(&self, name: &str) -> Option<(Option<Unit>, &str)> {
-        self.help.get(name).map(|(unit, help)| (*unit, help.as_str()))
+        self.help
+            .get(name)
+            .map(|(unit, help)| (*unit, help.as_str()))
     }
 }
 

@@ -36,7 +36,7 @@ mod captured;
 mod recorder;
 
 pub use self::captured::{Captured, Series, Value};
-pub use self::recorder::{CapturingRecorder, WithRecorder};
+pub use self::recorder::{CapturingRecorder, WithRecorder, with_local_recorder_async};
 
 /// Runs `f` with a fresh [`CapturingRecorder`] as this thread's recorder and
 /// returns what it recorded.

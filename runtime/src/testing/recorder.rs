@@ -88,13 +88,21 @@ impl CapturingRecorder {
 
     /// Wraps `future` so this recorder is current around each of its polls.
     pub fn run_async<F: Future>(&self, future: F) -> WithRecorder<'_, F> {
-        WithRecorder { recorder: self, future: Some(Box::pin(future)) }
+        with_local_recorder_async(self, future)
     }
 
     /// Everything recorded so far.
     pub fn snapshot(&self) -> Captured {
-        let series = self.store.series.lock().unwrap_or_else(PoisonError::into_inner);
-        let help = self.store.help.lock().unwrap_or_else(PoisonError::into_inner);
+        let series = self
+            .store
+            .series
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let help = self
+            .store
+            .help
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let values = series
             .iter()
             .map(|(series, cell)| {
@@ -106,8 +114,12 @@ impl CapturingRecorder {
                         Value::Histogram {
                             count,
                             sum: f64::from_bits(histogram.sum_bits.load(Ordering::Acquire)),
-                            min: (count > 0).then(|| f64::from_bits(histogram.min_bits.load(Ordering::Acquire))),
-                            max: (count > 0).then(|| f64::from_bits(histogram.max_bits.load(Ordering::Acquire))),
+                            min: (count > 0).then(|| {
+                                f64::from_bits(histogram.min_bits.load(Ordering::Acquire))
+                            }),
+                            max: (count > 0).then(|| {
+                                f64::from_bits(histogram.max_bits.load(Ordering::Acquire))
+                            }),
                         }
                     }
                 };
@@ -119,12 +131,20 @@ impl CapturingRecorder {
 
     fn cell(&self, key: &Key, make: impl FnOnce() -> Cell) -> Cell {
         let series = Series::from_key(key);
-        let mut map = self.store.series.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut map = self
+            .store
+            .series
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         map.entry(series).or_insert_with(make).clone()
     }
 
     fn describe(&self, name: KeyName, unit: Option<Unit>, help: SharedString) {
-        let mut map = self.store.help.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut map = self
+            .store
+            .help
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         map.insert(name.as_str().to_owned(), (unit, help.into_owned()));
     }
 }
@@ -150,7 +170,9 @@ impl Recorder for CapturingRecorder {
     }
 
     fn register_gauge(&self, key: &Key, _metadata: &Metadata<'_>) -> Gauge {
-        match self.cell(key, || Cell::Gauge(Arc::new(AtomicU64::new(0f64.to_bits())))) {
+        match self.cell(key, || {
+            Cell::Gauge(Arc::new(AtomicU64::new(0f64.to_bits())))
+        }) {
             Cell::Gauge(cell) => Gauge::from_arc(cell),
             _ => Gauge::noop(),
         }
@@ -164,10 +186,24 @@ impl Recorder for CapturingRecorder {
     }
 }
 
-/// A future polled with a [`CapturingRecorder`] as the thread's recorder.
-/// Returned by [`CapturingRecorder::run_async`].
+/// Wraps `future` so `recorder` is the current thread's recorder around each
+/// of its polls, and around its drop: the async counterpart of
+/// `metrics::with_local_recorder`, for any recorder. Because the recorder is
+/// set per poll, the future may move between threads.
+pub fn with_local_recorder_async<F: Future>(
+    recorder: &dyn Recorder,
+    future: F,
+) -> WithRecorder<'_, F> {
+    WithRecorder {
+        recorder,
+        future: Some(Box::pin(future)),
+    }
+}
+
+/// A future polled with a given recorder as the thread's recorder.
+/// Returned by [`with_local_recorder_async`] and [`CapturingRecorder::run_async`].
 pub struct WithRecorder<'r, F> {
-    recorder: &'r CapturingRecorder,
+    recorder: &'r dyn Recorder,
     /// `None` once completed or dropped.
     future: Option<Pin<Box<F>>>,
 }

@@ -1,0 +1,1 @@
+//! Benchmarks only: see `benches/instrument_rpc.rs` and `BENCHMARKS.md`.

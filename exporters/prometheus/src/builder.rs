@@ -1,0 +1,427 @@
+//! The consuming builder: configuration in, [`Exporter`] out.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use vitals::health::HealthRegistry;
+
+use crate::address::{DEFAULT_ADDRESS, parse_listen_address};
+use crate::auth::BearerToken;
+use crate::build_info::BuildInfo;
+use crate::error::BuildError;
+use crate::exporter::Exporter;
+use crate::push::PushConfig;
+use crate::render::{Render, SharedRecorder, StockRecorder};
+use crate::shared::Shared;
+use crate::tls::TlsConfig;
+
+/// Buckets for histograms declared without any: client_golang's `DefBuckets`,
+/// in seconds, which fit request latencies.
+pub const DEFAULT_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Configures an [`Exporter`]; start with [`Exporter::builder`].
+///
+/// Setters that can fail return `Result<Self, BuildError>` so `?` chains
+/// them; the rest return `Self`.
+#[must_use = "a builder does nothing until `install` or `build` is called"]
+pub struct ExporterBuilder {
+    build_info: Option<BuildInfo>,
+    address: SocketAddr,
+    #[cfg(feature = "process")]
+    process: bool,
+    health: HealthRegistry,
+    token: Option<BearerToken>,
+    protect_health: bool,
+    tls: Option<TlsConfig>,
+    push: Option<PushConfig>,
+    push_interval: Duration,
+    upkeep_interval: Duration,
+    default_buckets: Vec<f64>,
+    bucket_overrides: Vec<(String, Vec<f64>)>,
+    check_timeout: Duration,
+    store: Option<StoreFactory>,
+}
+
+/// Builds the metrics store from the builder's resolved configuration.
+pub type StoreFactory = Box<dyn FnOnce(&StoreConfig) -> Result<Arc<dyn Render>, BuildError> + Send>;
+
+/// What a metrics store needs from the builder: histogram buckets, already
+/// resolved from the catalogue and the builder's overrides and validated.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StoreConfig {
+    /// Bounds for every histogram not listed in `buckets`; a store must
+    /// never fall back to summaries.
+    pub default_buckets: Vec<f64>,
+    /// Bounds per metric name.
+    pub buckets: Vec<(String, Vec<f64>)>,
+}
+
+impl StoreConfig {
+    /// The bounds for histogram `name`.
+    pub fn buckets_for(&self, name: &str) -> &[f64] {
+        self.buckets
+            .iter()
+            .find(|(metric, _)| metric == name)
+            .map_or(&self.default_buckets, |(_, bounds)| bounds)
+    }
+}
+
+impl std::fmt::Debug for ExporterBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExporterBuilder")
+            .field("build_info", &self.build_info)
+            .field("address", &self.address)
+            .field("protected", &self.token.is_some())
+            .field("tls", &self.tls.is_some())
+            .field("push", &self.push)
+            .field("custom_store", &self.store.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ExporterBuilder {
+    /// A builder exposing `build_info` (use [`build_info!`](crate::build_info!)).
+    pub fn new(build_info: BuildInfo) -> Self {
+        Self {
+            build_info: Some(build_info),
+            address: DEFAULT_ADDRESS,
+            #[cfg(feature = "process")]
+            process: true,
+            health: HealthRegistry::global().clone(),
+            token: None,
+            protect_health: false,
+            tls: None,
+            push: None,
+            push_interval: Duration::from_secs(15),
+            upkeep_interval: Duration::from_secs(5),
+            default_buckets: DEFAULT_BUCKETS.to_vec(),
+            bucket_overrides: Vec::new(),
+            check_timeout: Duration::from_secs(2),
+            store: None,
+        }
+    }
+
+    /// Omits `{app}_build_info` (it is on by default); `/status` then has no `application`.
+    pub fn without_build_info(mut self) -> Self {
+        self.build_info = None;
+        self
+    }
+
+    /// Where the standalone server listens (default `0.0.0.0:9090`).
+    pub fn listen_address(mut self, address: impl Into<SocketAddr>) -> Self {
+        self.address = address.into();
+        self
+    }
+
+    /// [`listen_address`](Self::listen_address) from text: `host:port`, `:port` or `port`,
+    /// as a command-line flag gives it.
+    pub fn listen_address_str(self, address: &str) -> Result<Self, BuildError> {
+        let parsed =
+            parse_listen_address(address).map_err(|reason| BuildError::InvalidAddress {
+                value: address.to_owned(),
+                reason,
+            })?;
+        Ok(self.listen_address(parsed))
+    }
+
+    /// Takes the listen address from environment variable `variable` when it
+    /// is set; an unset variable keeps the current address, a bad value is
+    /// an error naming the variable.
+    pub fn listen_address_from_env(self, variable: &str) -> Result<Self, BuildError> {
+        let Some(value) = std::env::var_os(variable) else {
+            return Ok(self);
+        };
+        let invalid = |value: String, reason: String| BuildError::InvalidEnvironment {
+            variable: variable.to_owned(),
+            value,
+            reason,
+        };
+        let Some(text) = value.to_str() else {
+            return Err(invalid(
+                value.to_string_lossy().into_owned(),
+                "not UTF-8".to_owned(),
+            ));
+        };
+        let address =
+            parse_listen_address(text).map_err(|reason| invalid(text.to_owned(), reason))?;
+        Ok(self.listen_address(address))
+    }
+
+    /// Whether to expose `process_*` metrics (on by default), refreshed at each scrape.
+    #[cfg(feature = "process")]
+    pub fn process_metrics(mut self, enabled: bool) -> Self {
+        self.process = enabled;
+        self
+    }
+
+    /// The health registry behind `/livez`, `/readyz` and `/status`
+    /// (default: [`HealthRegistry::global`]).
+    pub fn health(mut self, registry: HealthRegistry) -> Self {
+        self.health = registry;
+        self
+    }
+
+    /// Requires `Authorization: Bearer <token>` on `/metrics` and `/status`.
+    pub fn bearer_token(mut self, token: &str) -> Result<Self, BuildError> {
+        self.token = Some(BearerToken::new(token)?);
+        Ok(self)
+    }
+
+    /// Whether the probes require the bearer token too (default `false`:
+    /// kubelets and load balancers probe without credentials).
+    pub fn protect_health(mut self, protect: bool) -> Self {
+        self.protect_health = protect;
+        self
+    }
+
+    /// Serves over TLS.
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// Enables push mode: [`Exporter::start_push`] PUTs to
+    /// `{gateway}/metrics/job/{job}` every 15 s and once at
+    /// [`Pusher::finish`](crate::Pusher::finish).
+    pub fn push_gateway(mut self, gateway: &str, job: &str) -> Result<Self, BuildError> {
+        self.push = Some(PushConfig::new(gateway, job)?);
+        Ok(self)
+    }
+
+    /// Adds a grouping label to pushes (after [`push_gateway`](Self::push_gateway)).
+    pub fn push_grouping_label(mut self, name: &str, value: &str) -> Result<Self, BuildError> {
+        let push = self.push.take().ok_or(BuildError::NoPushGateway)?;
+        self.push = Some(push.with_label(name, value)?);
+        Ok(self)
+    }
+
+    /// How often to push (default 15 s).
+    pub fn push_interval(mut self, interval: Duration) -> Self {
+        self.push_interval = interval.max(Duration::from_millis(10));
+        self
+    }
+
+    /// How often histogram samples are drained into their buckets when
+    /// nobody scrapes (default 5 s); bounds their memory.
+    pub fn upkeep_interval(mut self, interval: Duration) -> Self {
+        self.upkeep_interval = interval.max(Duration::from_millis(10));
+        self
+    }
+
+    /// Buckets for histograms whose declaration has none (default
+    /// [`DEFAULT_BUCKETS`]). Histograms always get buckets, never the
+    /// summary fallback.
+    pub fn default_buckets(mut self, bounds: &[f64]) -> Result<Self, BuildError> {
+        self.default_buckets = checked_buckets("*", bounds)?;
+        Ok(self)
+    }
+
+    /// Buckets for one metric, overriding its declaration.
+    pub fn buckets_for_metric(mut self, metric: &str, bounds: &[f64]) -> Result<Self, BuildError> {
+        let bounds = checked_buckets(metric, bounds)?;
+        self.bucket_overrides.retain(|(name, _)| name != metric);
+        self.bucket_overrides.push((metric.to_owned(), bounds));
+        Ok(self)
+    }
+
+    /// How long one health check may run before it counts as failed (default 2 s).
+    pub fn check_timeout(mut self, timeout: Duration) -> Self {
+        self.check_timeout = timeout;
+        self
+    }
+
+    /// Uses another metrics store than the stock `metrics-exporter-prometheus`
+    /// recorder; endpoints, health, push and the catalogue wiring stay the same.
+    pub fn store(
+        mut self,
+        factory: impl FnOnce(&StoreConfig) -> Result<Arc<dyn Render>, BuildError> + Send + 'static,
+    ) -> Self {
+        self.store = Some(Box::new(factory));
+        self
+    }
+
+    /// Builds the exporter and installs its recorder as the global `metrics`
+    /// recorder: every instrumented call site in the process records into it.
+    pub fn install(self) -> Result<Exporter, BuildError> {
+        let exporter = self.build()?;
+        metrics::set_global_recorder(SharedRecorder(Arc::clone(exporter.store())))
+            .map_err(|_| BuildError::RecorderAlreadyInstalled)?;
+        // Call sites cache handles only for the global recorder; let them
+        // learn it now instead of at their next rate-limited probe.
+        vitals::__private::refresh_recorder_identity();
+        Ok(exporter)
+    }
+
+    /// Builds the exporter without installing a global recorder: record
+    /// through [`Exporter::recorder`] (e.g. with `metrics::with_local_recorder`).
+    pub fn build(mut self) -> Result<Exporter, BuildError> {
+        let catalogue = vitals::catalogue();
+        let conflicts = catalogue.conflicts();
+        if !conflicts.is_empty() {
+            return Err(BuildError::CatalogueConflict(
+                conflicts.iter().map(ToString::to_string).collect(),
+            ));
+        }
+
+        // Per-metric buckets: the builder's overrides, else the declaration's.
+        let mut buckets = self.bucket_overrides.clone();
+        for family in catalogue.families() {
+            let declared = family.buckets();
+            let overridden = buckets.iter().any(|(name, _)| name == family.name());
+            if family.kind() == vitals::catalogue::MetricKind::Histogram
+                && !declared.is_empty()
+                && !overridden
+            {
+                buckets.push((
+                    family.name().to_owned(),
+                    checked_buckets(family.name(), declared)?,
+                ));
+            }
+        }
+        let config = StoreConfig {
+            default_buckets: self.default_buckets.clone(),
+            buckets,
+        };
+        let store = match self.store.take() {
+            Some(factory) => factory(&config)?,
+            None => Arc::new(StockRecorder::from_config(&config)?) as Arc<dyn Render>,
+        };
+
+        metrics::with_local_recorder(store.recorder(), || catalogue.register_known_series());
+        if let Some(info) = &self.build_info {
+            info.register(store.recorder());
+        }
+        #[cfg(feature = "process")]
+        let process = self.process.then(|| {
+            let process = crate::process::ProcessMetrics::default();
+            process.describe(store.recorder());
+            process
+        });
+        spawn_upkeep(Arc::downgrade(&store), self.upkeep_interval);
+
+        let tls = self
+            .tls
+            .as_ref()
+            .map(TlsConfig::server_config)
+            .transpose()?;
+        let shared = Arc::new(Shared {
+            store,
+            #[cfg(feature = "process")]
+            process,
+            health: self.health,
+            build_info: self.build_info,
+            check_timeout: self.check_timeout,
+        });
+        Ok(Exporter::new(
+            shared,
+            self.address,
+            self.token,
+            self.protect_health,
+            tls,
+            self.push.map(|push| push.with_interval(self.push_interval)),
+        ))
+    }
+}
+
+/// Bucket bounds must be finite and strictly increasing.
+pub(crate) fn checked_buckets(metric: &str, bounds: &[f64]) -> Result<Vec<f64>, BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidBuckets {
+        metric: metric.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if bounds.is_empty() {
+        return Err(invalid("no bounds given"));
+    }
+    if bounds.iter().any(|bound| !bound.is_finite()) {
+        return Err(invalid("bounds must be finite; `+Inf` is always added"));
+    }
+    if bounds.windows(2).any(|pair| pair[0] >= pair[1]) {
+        return Err(invalid("bounds must be strictly increasing"));
+    }
+    Ok(bounds.to_vec())
+}
+
+/// Drains histogram samples periodically. A plain thread, so it runs
+/// without an async runtime; it ends once the store is dropped.
+fn spawn_upkeep(store: Weak<dyn Render>, interval: Duration) {
+    let spawned = std::thread::Builder::new()
+        .name("vitals-upkeep".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(interval);
+                match store.upgrade() {
+                    Some(store) => store.run_upkeep(),
+                    None => break,
+                }
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "cannot start the upkeep thread; histogram samples are drained only at scrapes");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A store that only counts upkeep runs.
+    #[derive(Default)]
+    struct CountingStore {
+        upkeeps: AtomicUsize,
+    }
+
+    impl Render for CountingStore {
+        fn render_text(&self) -> String {
+            String::new()
+        }
+        fn run_upkeep(&self) {
+            self.upkeeps.fetch_add(1, Ordering::SeqCst);
+        }
+        fn recorder(&self) -> &dyn metrics::Recorder {
+            &metrics::NoopRecorder
+        }
+    }
+
+    #[test]
+    fn upkeep_runs_without_scrapes_and_stops_with_the_store() {
+        let store = Arc::new(CountingStore::default());
+        let weak: Weak<dyn Render> = Arc::downgrade(&(Arc::clone(&store) as Arc<dyn Render>));
+        spawn_upkeep(weak, Duration::from_millis(10));
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while store.upkeeps.load(Ordering::SeqCst) < 3 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "upkeep did not run on its own"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // The thread holds the store only while it runs upkeep, so it never
+        // keeps a dropped exporter's store alive.
+        let weak_store = Arc::downgrade(&store);
+        drop(store);
+        while weak_store.upgrade().is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the upkeep thread keeps the store alive"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn buckets_are_checked() {
+        assert!(checked_buckets("m", &[0.1, 1.0]).is_ok());
+        assert_eq!(
+            checked_buckets("m", &[1.0, 1.0]).unwrap_err().to_string(),
+            "invalid buckets for `m`: bounds must be strictly increasing"
+        );
+        assert!(checked_buckets("m", &[]).is_err());
+        assert!(checked_buckets("m", &[1.0, f64::INFINITY]).is_err());
+    }
+}

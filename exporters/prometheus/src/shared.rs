@@ -1,0 +1,47 @@
+//! What every endpoint and the pusher share.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use vitals::health::HealthRegistry;
+
+use crate::build_info::BuildInfo;
+use crate::negotiate::Format;
+use crate::render::Render;
+
+/// The store, the health registry and the metadata the endpoints read.
+pub(crate) struct Shared {
+    pub(crate) store: Arc<dyn Render>,
+    #[cfg(feature = "process")]
+    pub(crate) process: Option<crate::process::ProcessMetrics>,
+    pub(crate) health: HealthRegistry,
+    pub(crate) build_info: Option<BuildInfo>,
+    pub(crate) check_timeout: Duration,
+}
+
+impl Shared {
+    /// Refreshes scrape-time metrics, then renders. Can take milliseconds
+    /// with many series: call it off the async workers.
+    pub(crate) fn render(&self, format: Format) -> String {
+        #[cfg(feature = "process")]
+        if let Some(process) = &self.process {
+            process.collect(self.store.recorder());
+        }
+        match format {
+            Format::Text => self.store.render_text(),
+            Format::OpenMetrics => self.store.render_openmetrics(),
+        }
+    }
+
+    /// [`render`](Self::render) on tokio's blocking pool.
+    pub(crate) async fn render_off_thread(self: &Arc<Self>, format: Format) -> Option<String> {
+        let shared = Arc::clone(self);
+        match tokio::task::spawn_blocking(move || shared.render(format)).await {
+            Ok(body) => Some(body),
+            Err(error) => {
+                tracing::error!(%error, "rendering metrics failed");
+                None
+            }
+        }
+    }
+}

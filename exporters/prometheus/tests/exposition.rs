@@ -1,0 +1,235 @@
+//! The exposition of a service using every vitals feature passes
+//! `promtool check metrics` without errors or warnings and parses with two
+//! independent parsers (the `prometheus-parse` crate for text 0.0.4, the
+//! Python `prometheus_client` parsers for text 0.0.4 and OpenMetrics).
+//!
+//! Needs Debian packages `prometheus` (promtool) and
+//! `python3-prometheus-client`; the tests fail naming them when missing.
+
+mod common;
+#[path = "common/service.rs"]
+mod service;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::{Running, get, require_binary};
+use tokio::sync::OnceCell;
+use vitals::health::HealthRegistry;
+use vitals_prometheus::{Exporter, Format};
+
+const OPENMETRICS_ACCEPT: &str =
+    "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5";
+
+/// Installs the exporter and runs the workload once for this test binary.
+async fn exporter() -> &'static Exporter {
+    static EXPORTER: OnceCell<Exporter> = OnceCell::const_new();
+    EXPORTER
+        .get_or_init(|| async {
+            service::declare_job_metrics();
+            let health = HealthRegistry::new();
+            let state = service::register_state(&health);
+            let exporter = Exporter::builder(vitals_prometheus::build_info!())
+                .listen_address(([127, 0, 0, 1], 0))
+                .health(health)
+                .install()
+                .expect("install the exporter");
+            service::workload().await;
+            state.set(service::State::AcceptingMarbles);
+            exporter
+        })
+        .await
+}
+
+async fn scrape(accept: Option<&str>) -> String {
+    let server = Running::exporter(exporter().await).await;
+    let headers: Vec<(&str, &str)> = accept
+        .map(|accept| ("accept", accept))
+        .into_iter()
+        .collect();
+    let answer = get(server.address, "/metrics", &headers).await;
+    assert_eq!(answer.status, 200);
+    answer.body
+}
+
+#[tokio::test]
+async fn promtool_finds_no_error_and_no_warning() {
+    let promtool = require_binary("promtool", "prometheus");
+    let text = scrape(None).await;
+    // The workload's series are all there, so promtool checks them too.
+    for expected in [
+        "coordinator_requests_total{method=\"SubmitJob\",status=\"InvalidArgument\"} 1",
+        "coordinator_requests_total{method=\"Status\",status=\"404\"} 1",
+        "coordinator_requests_total{method=\"Crash\",status=\"panicked\"} 1",
+        "coordinator_requests_total{method=\"SubmitJob\",status=\"cancelled\"} 1",
+        "worker_requests_total{method=\"Prove\",pool=\"gpu\",status=\"ok\"} 1",
+        "coordinator_jobs_total{kind=\"prove\",outcome=\"completed\"} 4",
+        "coordinator_jobs_total{kind=\"build\",outcome=\"failed\"} 0",
+        "vitals_prometheus_build_info{",
+        "process_cpu_seconds_total ",
+    ] {
+        assert!(text.contains(expected), "`{expected}` missing from\n{text}");
+    }
+    let mut child = Command::new(&promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start promtool");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "promtool failed:\n{report}\n--- exposition ---\n{text}"
+    );
+    assert!(
+        report.trim().is_empty(),
+        "promtool warned:\n{report}\n--- exposition ---\n{text}"
+    );
+}
+
+#[tokio::test]
+async fn the_prometheus_parse_crate_reads_every_sample() {
+    let text = scrape(None).await;
+    let scrape =
+        prometheus_parse::Scrape::parse(text.lines().map(|line| Ok(line.to_owned()))).unwrap();
+    // Every sample line is accounted for: histogram buckets fold into one
+    // sample per series, everything else is one sample per line.
+    let sample_lines = text
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty());
+    let bucket_lines = sample_lines
+        .clone()
+        .filter(|line| line.contains("_bucket{"))
+        .count();
+    let histogram_series = scrape
+        .samples
+        .iter()
+        .filter(|sample| matches!(sample.value, prometheus_parse::Value::Histogram(_)))
+        .map(|sample| match &sample.value {
+            prometheus_parse::Value::Histogram(buckets) => buckets.len(),
+            _ => 0,
+        })
+        .sum::<usize>();
+    assert_eq!(histogram_series, bucket_lines);
+    let folded = scrape
+        .samples
+        .iter()
+        .filter(|sample| matches!(sample.value, prometheus_parse::Value::Histogram(_)))
+        .count();
+    assert_eq!(
+        scrape.samples.len() - folded + bucket_lines,
+        sample_lines.count()
+    );
+    // Help text of declared metrics survives.
+    assert_eq!(
+        scrape
+            .docs
+            .get("coordinator_jobs_total")
+            .map(String::as_str),
+        Some("Jobs finished, by kind and outcome.")
+    );
+}
+
+/// A Python with `prometheus_client` importable: the Debian package
+/// installs it for the system interpreter, which may not be first on PATH.
+fn python_with_prometheus_client() -> String {
+    for python in ["python3", "/usr/bin/python3"] {
+        let works = Command::new(python)
+            .args([
+                "-c",
+                "import prometheus_client.parser, prometheus_client.openmetrics.parser",
+            ])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if works {
+            return python.to_owned();
+        }
+    }
+    panic!(
+        "no python3 can import `prometheus_client`: install the Debian package `python3-prometheus-client` \
+         (apt-get install -y python3-prometheus-client)"
+    );
+}
+
+/// Parses `exposition` with the Python client's strict parser for `format`
+/// and returns the family names it found.
+fn python_parse(format: Format, exposition: &str) -> Vec<String> {
+    let module = match format {
+        Format::Text => "prometheus_client.parser",
+        Format::OpenMetrics => "prometheus_client.openmetrics.parser",
+    };
+    let script = format!(
+        "import sys\nfrom {module} import text_string_to_metric_families as parse\n\
+         families = list(parse(sys.stdin.read()))\n\
+         assert families, 'no families'\n\
+         for family in families:\n    assert family.samples or family.type != 'counter', family.name\n    print(family.name, family.type, len(family.samples))\n"
+    );
+    let mut child = Command::new(python_with_prometheus_client())
+        .args(["-c", &script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(exposition.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{module} rejected the exposition:\n{}\n--- exposition ---\n{exposition}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| line.split(' ').next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn python_prometheus_client_parses_text_and_openmetrics() {
+    let text = scrape(None).await;
+    let families = python_parse(Format::Text, &text);
+    assert!(
+        families
+            .iter()
+            .any(|name| name == "coordinator_request_duration_seconds"),
+        "{families:?}"
+    );
+
+    let openmetrics = scrape(Some(OPENMETRICS_ACCEPT)).await;
+    assert!(openmetrics.ends_with("# EOF\n"));
+    let families = python_parse(Format::OpenMetrics, &openmetrics);
+    // OpenMetrics names counter families without `_total`.
+    assert!(
+        families.iter().any(|name| name == "coordinator_requests"),
+        "{families:?}"
+    );
+    assert!(
+        families.iter().any(|name| name == "process_cpu_seconds"),
+        "{families:?}"
+    );
+    assert!(
+        families
+            .iter()
+            .any(|name| name == "vitals_prometheus_build_info"),
+        "{families:?}"
+    );
+}

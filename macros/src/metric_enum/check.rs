@@ -1,0 +1,165 @@
+//! Checking a `#[metric_enum]` and resolving it into an [`EnumSpec`].
+
+use proc_macro2::Span;
+
+use super::args::{Encoding, EnumArgs, VariantArgs};
+use crate::ctxt::Ctxt;
+use crate::names::{self, RenameRule};
+use crate::parse::doc_text;
+
+/// One variant and its label value.
+pub(crate) struct VariantSpec {
+    pub(crate) ident: syn::Ident,
+    pub(crate) value: String,
+}
+
+/// The state gauge of `state = "..."`.
+pub(crate) struct StateSpec {
+    pub(crate) name: String,
+    pub(crate) help: String,
+    pub(crate) encoding: Encoding,
+    /// Identity labels, in series order.
+    pub(crate) labels: Vec<(String, String)>,
+}
+
+/// Everything the expansion needs, checked.
+pub(crate) struct EnumSpec {
+    pub(crate) variants: Vec<VariantSpec>,
+    pub(crate) state: Option<StateSpec>,
+}
+
+/// Checks the enum's shape and each variant, and resolves label values.
+pub(crate) fn check_variants(
+    cx: &Ctxt,
+    args: &EnumArgs,
+    item: &mut syn::ItemEnum,
+) -> Vec<VariantSpec> {
+    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+        cx.error_spanned_by(
+            &item.generics,
+            "`#[metric_enum]` expected an enum without generics",
+        );
+    }
+    if item.variants.is_empty() {
+        cx.error_spanned_by(
+            &item.ident,
+            "`#[metric_enum]` expected an enum with at least one variant",
+        );
+    }
+    let rule = args.rename_all.get().copied().unwrap_or(RenameRule::Snake);
+    let mut variants: Vec<VariantSpec> = Vec::new();
+    for variant in &mut item.variants {
+        let own = VariantArgs::take(cx, &mut variant.attrs);
+        if !matches!(variant.fields, syn::Fields::Unit) {
+            cx.error_spanned_by(
+                &variant.fields,
+                format!(
+                    "variant `{}` has fields; `#[metric_enum]` expected a fieldless enum",
+                    variant.ident
+                ),
+            );
+        }
+        let value = match own.rename.get() {
+            Some(rename) => {
+                if rename.value().is_empty() {
+                    cx.error_spanned_by(
+                        rename,
+                        "expected a non-empty label value; an empty value means the label is absent",
+                    );
+                }
+                rename.value()
+            }
+            None => rule.apply(&variant.ident.to_string()),
+        };
+        if let Some(first) = variants.iter().find(|seen| seen.value == value) {
+            let span = own.rename.span().unwrap_or_else(|| variant.ident.span());
+            cx.error_at(
+                span,
+                format!(
+                    "variants `{}` and `{}` have the same label value `{value}`; expected distinct values",
+                    first.ident, variant.ident
+                ),
+            );
+        }
+        variants.push(VariantSpec {
+            ident: variant.ident.clone(),
+            value,
+        });
+    }
+    variants
+}
+
+/// Checks the state gauge arguments; `None` without `state`.
+pub(crate) fn check_state(cx: &Ctxt, args: &EnumArgs, item: &syn::ItemEnum) -> Option<StateSpec> {
+    let Some(state) = args.state.get() else {
+        let needs_state = |argument: &str, span: Option<Span>| {
+            if let Some(span) = span {
+                cx.error_at(
+                    span,
+                    format!("`{argument}` only applies to a state gauge; set `state = \"...\"`"),
+                );
+            }
+        };
+        needs_state("help", args.help.span());
+        needs_state("encoding", args.encoding.span());
+        needs_state("labels", args.labels.span());
+        return None;
+    };
+    let name = state.value();
+    let encoding = args.encoding.get().copied().unwrap_or(Encoding::StateSet);
+    if let Some(problem) = names::metric_name_problem(&name) {
+        cx.error_spanned_by(state, format!("invalid `state`: {problem}"));
+    } else if encoding == Encoding::StateSet {
+        if let Some(problem) = names::label_name_problem(&name) {
+            cx.error_spanned_by(
+                state,
+                format!("invalid `state`: a StateSet is labelled with its own name, and {problem}"),
+            );
+        }
+    }
+    let help = match args
+        .help
+        .get()
+        .map(syn::LitStr::value)
+        .or_else(|| doc_text(&item.attrs))
+    {
+        Some(help) if !help.is_empty() => help,
+        _ => {
+            cx.error_spanned_by(
+                state,
+                "expected `help = \"...\"` or a doc comment on the enum; it becomes the state gauge's help text",
+            );
+            String::new()
+        }
+    };
+    let mut labels: Vec<(String, String)> = Vec::new();
+    for label in args.labels.get().map(Vec::as_slice).unwrap_or_default() {
+        let label_name = label.name.to_string();
+        let problem = if labels.iter().any(|(seen, _)| *seen == label_name) {
+            Some(format!("duplicate label `{label_name}`"))
+        } else if label_name == name && encoding == Encoding::StateSet {
+            Some(format!(
+                "label `{label_name}` holds the state of the StateSet `{name}`; expected another name"
+            ))
+        } else {
+            names::label_name_problem(&label_name)
+        };
+        match problem {
+            Some(problem) => cx.error_spanned_by(&label.name, problem),
+            None if label.value.value().is_empty() => cx.error_spanned_by(
+                &label.value,
+                format!(
+                    "expected a non-empty value for label `{label_name}`; an empty value means the label is absent"
+                ),
+            ),
+            None => {}
+        }
+        labels.push((label_name, label.value.value()));
+    }
+    Some(StateSpec {
+        name,
+        help,
+        encoding,
+        labels,
+    })
+}

@@ -1,0 +1,142 @@
+//! Code generation for a `#[metric_enum]`: `MetricEnum`, `ErrorStatus` and,
+//! with `state`, `StateMetric`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::args::Encoding;
+use super::check::{EnumSpec, StateSpec};
+
+/// The trait impls of a checked enum.
+pub(crate) fn expand(ident: &syn::Ident, spec: &EnumSpec, krate: &TokenStream) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let values: Vec<&str> = spec
+        .variants
+        .iter()
+        .map(|variant| variant.value.as_str())
+        .collect();
+    let arms = spec.variants.iter().enumerate().map(|(index, variant)| {
+        let variant = &variant.ident;
+        quote!(Self::#variant => #index)
+    });
+    let state = spec
+        .state
+        .as_ref()
+        .map(|state| state_impl(ident, spec, state, &private));
+    quote! {
+        impl #private::MetricEnum for #ident {
+            const LABEL_VALUES: &'static [&'static str] = &[#(#values),*];
+
+            #[inline]
+            fn index(&self) -> usize {
+                match self {
+                    #(#arms,)*
+                }
+            }
+        }
+
+        impl #private::ErrorStatus for #ident {
+            const RESULT_STATUS_VALUES: &'static [&'static str] = &["ok", #(#values),*];
+
+            #[inline]
+            fn error_status(&self) -> &'static str {
+                <Self as #private::MetricEnum>::label_value(self)
+            }
+        }
+
+        #state
+    }
+}
+
+fn state_impl(
+    ident: &syn::Ident,
+    spec: &EnumSpec,
+    state: &StateSpec,
+    private: &TokenStream,
+) -> TokenStream {
+    let name = &state.name;
+    let help = &state.help;
+    let label_names: Vec<&str> = state.labels.iter().map(|(name, _)| name.as_str()).collect();
+    let label_values: Vec<&str> = state
+        .labels
+        .iter()
+        .map(|(_, value)| value.as_str())
+        .collect();
+    let (encoding, state_label, descriptor_count) = match state.encoding {
+        Encoding::StateSet => (
+            quote!(StateSet),
+            Some(
+                quote!(#private::LabelDescriptor::new(#name, #private::LabelValues::Known(<#ident as #private::MetricEnum>::LABEL_VALUES)),),
+            ),
+            state.labels.len() + 1,
+        ),
+        Encoding::Value => (quote!(Value), None, state.labels.len()),
+    };
+    let series_count = state.labels.len();
+    let discriminants = spec.variants.iter().map(|variant| {
+        let variant = &variant.ident;
+        quote!(#ident::#variant as i128 as f64)
+    });
+    quote! {
+        impl #private::StateMetric for #ident {
+            fn state_gauge() -> &'static #private::StateGauge {
+                static __VITALS_STATE_LABELS: [#private::LabelDescriptor; #descriptor_count] = [
+                    #(#private::LabelDescriptor::new(#label_names, #private::LabelValues::Known(&[#label_values])),)*
+                    #state_label
+                ];
+                #[#private::linkme::distributed_slice(#private::CATALOGUE)]
+                #[linkme(crate = #private::linkme)]
+                static __VITALS_STATE: #private::MetricDescriptor = #private::MetricDescriptor::new(
+                    #name,
+                    #private::MetricKind::Gauge,
+                    #help,
+                    #private::None,
+                    &__VITALS_STATE_LABELS,
+                    &[],
+                    #private::Origin { module: ::core::module_path!(), file: ::core::file!(), line: ::core::line!() },
+                );
+                static __VITALS_STATE_SERIES_LABELS: [#private::metrics::Label; #series_count] = [
+                    #(#private::metrics::Label::from_static_parts(#label_names, #label_values),)*
+                ];
+                static __VITALS_STATE_GAUGE: #private::StateGauge = #private::StateGauge::new(
+                    &__VITALS_STATE,
+                    #private::StateEncoding::#encoding,
+                    &__VITALS_STATE_SERIES_LABELS,
+                    <#ident as #private::MetricEnum>::LABEL_VALUES,
+                    &[#(#discriminants),*],
+                );
+                &__VITALS_STATE_GAUGE
+            }
+        }
+    }
+}
+
+/// Impls that keep uses of the enum compiling after an error, so the error
+/// is reported once.
+pub(crate) fn stub(ident: &syn::Ident, state: bool, krate: &TokenStream) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let state = state.then(|| {
+        quote! {
+            impl #private::StateMetric for #ident {
+                fn state_gauge() -> &'static #private::StateGauge {
+                    ::core::unreachable!()
+                }
+            }
+        }
+    });
+    quote! {
+        impl #private::MetricEnum for #ident {
+            const LABEL_VALUES: &'static [&'static str] = &[];
+            fn index(&self) -> usize {
+                ::core::unreachable!()
+            }
+        }
+        impl #private::ErrorStatus for #ident {
+            const RESULT_STATUS_VALUES: &'static [&'static str] = &[];
+            fn error_status(&self) -> &'static str {
+                ::core::unreachable!()
+            }
+        }
+        #state
+    }
+}

@@ -1,0 +1,58 @@
+//! Drives `grpc.health.v1` statuses from readiness (`tonic` feature).
+
+use std::time::Duration;
+
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+use super::check::Probe;
+use super::registry::HealthRegistry;
+
+impl HealthRegistry {
+    /// Runs the readiness checks once and sets every service in `services`
+    /// (add `""` for the whole server) to `SERVING` or `NOT_SERVING`.
+    ///
+    /// Returns whether the process is ready.
+    pub async fn update_grpc_health(&self, reporter: &HealthReporter, services: &[&str]) -> bool {
+        let report = self.report(Probe::Readiness).await;
+        for outcome in report.outcomes() {
+            if let Err(failure) = &outcome.result {
+                tracing::warn!(check = %outcome.name, reason = %failure, "readiness check failed");
+            }
+        }
+        let status = if report.is_ok() {
+            ServingStatus::Serving
+        } else {
+            ServingStatus::NotServing
+        };
+        for service in services {
+            reporter.set_service_status(*service, status).await;
+        }
+        report.is_ok()
+    }
+
+    /// Keeps the gRPC health statuses of `services` in step with readiness,
+    /// re-evaluating every `period`, until the returned future is dropped.
+    ///
+    /// ```no_run
+    /// # async fn example() {
+    /// let health = vitals::health::HealthRegistry::global().clone();
+    /// let (reporter, _health_service) = tonic_health::server::health_reporter();
+    /// tokio::spawn(health.drive_grpc_health(reporter, vec!["".into(), "shop.Checkout".into()], std::time::Duration::from_secs(1)));
+    /// # }
+    /// ```
+    pub async fn drive_grpc_health(
+        self,
+        reporter: HealthReporter,
+        services: Vec<String>,
+        period: Duration,
+    ) {
+        let services: Vec<&str> = services.iter().map(String::as_str).collect();
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            self.update_grpc_health(&reporter, &services).await;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+use vitals::instrument_rpc;
+
+#[instrument_rpc(labels(region = ""))]
+fn handler() {}
+
+fn main() {}

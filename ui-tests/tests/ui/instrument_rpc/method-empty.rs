@@ -1,0 +1,6 @@
+use vitals::instrument_rpc;
+
+#[instrument_rpc(method = "")]
+fn handler() {}
+
+fn main() {}

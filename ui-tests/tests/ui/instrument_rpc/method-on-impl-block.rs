@@ -1,0 +1,10 @@
+use vitals::instrument_rpc;
+
+struct Service;
+
+#[instrument_rpc(method = "Everything")]
+impl Service {
+    fn get(&self) {}
+}
+
+fn main() {}

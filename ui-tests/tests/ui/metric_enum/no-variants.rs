@@ -1,0 +1,6 @@
+use vitals::metric_enum;
+
+#[metric_enum]
+enum Never {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use vitals::metric_enum;
+
+#[metric_enum]
+fn outcome() {}
+
+fn main() {}

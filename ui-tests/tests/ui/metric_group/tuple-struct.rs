@@ -1,0 +1,6 @@
+use vitals::metric_group;
+
+#[metric_group]
+struct Metrics(u64);
+
+fn main() {}

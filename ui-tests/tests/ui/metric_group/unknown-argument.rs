@@ -1,0 +1,9 @@
+use vitals::metric_group;
+
+#[metric_group(namespace = "coordinator")]
+struct Metrics {
+    /// Jobs.
+    jobs_total: Counter,
+}
+
+fn main() {}
