@@ -180,6 +180,7 @@ async fn metrics_health_and_chosen_routes_are_excluded() {
         .route("/health", ok())
         .route("/livez", ok())
         .route("/readyz", ok())
+        .route("/readyz/{check}", ok())
         .route("/internal/{what}", ok())
         .route("/work", ok());
     let layer = HttpMetricsLayer::builder()
@@ -192,6 +193,7 @@ async fn metrics_health_and_chosen_routes_are_excluded() {
         "/health",
         "/livez",
         "/readyz",
+        "/readyz/database",
         "/internal/debug",
         "/work",
     ] {

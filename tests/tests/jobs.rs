@@ -211,6 +211,56 @@ fn the_catalogue_carries_names_labels_and_buckets() {
     assert!(family("catalogued_active_jobs").label_names().is_empty());
 }
 
+/// The same families with `#[metric_enum]` types, as applications write them.
+mod with_metric_enum {
+    use vitals::jobs::JobTracker;
+    use vitals::metric_enum;
+
+    /// What a job does.
+    #[metric_enum]
+    #[derive(Clone, Copy, Debug)]
+    enum JobKind {
+        Prove,
+        Execute,
+    }
+
+    /// How a job ended.
+    #[metric_enum]
+    #[derive(Clone, Copy, Debug)]
+    enum JobOutcome {
+        Completed,
+        Failed,
+        Cancelled,
+    }
+
+    #[test]
+    fn metric_enum_types_label_jobs() {
+        let recorded = vitals::testing::capture(|| {
+            let jobs: JobTracker<JobKind, JobOutcome> = JobTracker::builder("enum_jobs")
+                .build()
+                .expect("a valid tracker");
+            jobs.start(JobKind::Execute).finish(JobOutcome::Failed);
+            jobs.start(JobKind::Execute).finish(JobOutcome::Completed);
+            jobs.start(JobKind::Execute).finish(JobOutcome::Cancelled);
+            drop(jobs.start(JobKind::Prove));
+        });
+        let total = |kind, outcome| {
+            recorded.counter(
+                "enum_jobs_jobs_total",
+                &[("kind", kind), ("outcome", outcome)],
+            )
+        };
+        assert_eq!(total("execute", "failed"), Some(1));
+        assert_eq!(total("prove", "cancelled"), Some(1));
+        assert_eq!(total("prove", "completed"), Some(0));
+        assert_eq!(
+            recorded.series_of("enum_jobs_jobs_total").count(),
+            2 * 3,
+            "{recorded}"
+        );
+    }
+}
+
 #[test]
 fn invalid_configurations_are_refused() {
     let error = JobTracker::<Kind, Outcome>::builder("bad prefix")

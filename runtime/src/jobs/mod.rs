@@ -19,22 +19,18 @@
 //! value.
 //!
 //! ```
-//! use vitals::MetricEnum;
 //! use vitals::jobs::JobTracker;
+//! use vitals::metric_enum;
 //!
-//! #[derive(Clone, Copy)]
+//! /// What a job does.
+//! #[metric_enum]
+//! #[derive(Clone, Copy, Debug)]
 //! enum Kind { Prove, Execute }
-//! impl MetricEnum for Kind {
-//!     const LABEL_VALUES: &'static [&'static str] = &["prove", "execute"];
-//!     fn index(&self) -> usize { *self as usize }
-//! }
 //!
-//! #[derive(Clone, Copy)]
+//! /// How a job ended.
+//! #[metric_enum]
+//! #[derive(Clone, Copy, Debug)]
 //! enum Outcome { Completed, Failed }
-//! impl MetricEnum for Outcome {
-//!     const LABEL_VALUES: &'static [&'static str] = &["completed", "failed"];
-//!     fn index(&self) -> usize { *self as usize }
-//! }
 //!
 //! let recorded = vitals::testing::capture(|| {
 //!     let jobs = JobTracker::<Kind, Outcome>::builder("coordinator")

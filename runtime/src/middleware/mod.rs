@@ -28,6 +28,10 @@ mod naming;
 #[cfg(feature = "axum")]
 mod table;
 
+#[cfg(feature = "tonic")]
+pub use self::grpc::GrpcMetricsLayer;
+#[cfg(feature = "axum")]
+pub use self::http::HttpMetricsLayer;
 pub use self::naming::ConfigError;
 #[cfg(feature = "_middleware")]
 pub(crate) use self::naming::check_label_name;

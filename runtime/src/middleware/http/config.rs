@@ -20,13 +20,16 @@ pub const DEFAULT_SIZE_BUCKETS: &[f64] = &[
 
 /// Routes excluded unless [`HttpMetricsLayerBuilder::no_default_exclusions`]
 /// is called: the metrics endpoint and the usual health endpoints, whose
-/// scrapes and probes would otherwise dominate the request rate.
+/// scrapes and probes would otherwise dominate the request rate. They are
+/// the routes `vitals-prometheus` serves.
 pub const DEFAULT_EXCLUDED_ROUTES: &[&str] = &[
     "/metrics",
     "/health",
     "/healthz",
     "/livez",
     "/readyz",
+    "/livez/{check}",
+    "/readyz/{check}",
     "/health/live",
     "/health/ready",
 ];
