@@ -44,11 +44,17 @@
 //!   the fields of a struct, labelled by enums and [`bounded`] strings.
 //! - [`health`]: liveness and readiness checks and application states,
 //!   shared by the exporter's probes and gRPC health.
+//! - [`middleware`]: `HttpMetricsLayer` (axum) and `GrpcMetricsLayer`
+//!   (tonic, go-grpc-middleware's series), one tower layer each.
+//! - [`jobs`]: active, finished and timed long-running jobs by kind and
+//!   outcome; a job dropped without an outcome counts as cancelled.
 //!
 //! ## Cargo features
 //! - `http`: status labels from `http::StatusCode` and `http::Response`.
+//! - `axum`: `HttpMetricsLayer` (route label from axum's `MatchedPath`).
 //! - `tonic`: status labels from `tonic::Status` (go-grpc-middleware names),
-//!   and `grpc.health.v1` statuses driven by [`health`] readiness.
+//!   `GrpcMetricsLayer`, and `grpc.health.v1` statuses driven by [`health`]
+//!   readiness.
 
 pub mod bounded;
 pub mod catalogue;

@@ -16,9 +16,11 @@
 //!
 //! Names are chosen at run time, so each layer adds its metrics to the
 //! [catalogue](mod@crate::catalogue) once, when it is built: the exporter then
-//! describes them and sets their buckets. Build layers after installing the
-//! recorder (or call `vitals::catalogue().register_known_series()` after
-//! installing it) so the zero-valued series exist from the first scrape.
+//! describes them and sets their buckets. Either order works: a layer built
+//! before the exporter is installed is described and pre-created by the
+//! install; one built after registers its zero-valued series itself, and
+//! the `vitals-prometheus` store looks its buckets up when the first series
+//! is created.
 
 #[cfg(feature = "tonic")]
 pub mod grpc;
