@@ -270,6 +270,83 @@ async fn prefix_and_label_names_are_configurable() {
     );
 }
 
+/// The volume provisioner's documented surface: `{endpoint, method, status}`
+/// on the counter, `requests_duration_seconds{endpoint, method}`, no gauge.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metric_names_duration_labels_and_the_gauge_are_configurable() {
+    recorder();
+    let layer = HttpMetricsLayer::builder()
+        .prefix("libvirt_volume_provisioner")
+        .duration_name("requests_duration_seconds")
+        .duration_by_status(false)
+        .no_active_requests()
+        .route_label("endpoint")
+        .build()
+        .expect("a valid layer");
+    let router = Router::new()
+        .route("/volumes/{id}", get(|| async { "{}" }))
+        .route("/missing", get(|| async { StatusCode::NOT_FOUND }))
+        .layer(layer);
+    let address = serve(router).await;
+    assert_eq!(get_path(address, "/volumes/7").await, StatusCode::OK);
+    assert_eq!(get_path(address, "/volumes/8").await, StatusCode::OK);
+    assert_eq!(get_path(address, "/missing").await, StatusCode::NOT_FOUND);
+
+    let not_found = [
+        ("endpoint", "/missing"),
+        ("method", "GET"),
+        ("status", "404"),
+    ];
+    settle("libvirt_volume_provisioner_requests_total", &not_found, 1.0).await;
+    let ok = [
+        ("endpoint", "/volumes/{id}"),
+        ("method", "GET"),
+        ("status", "200"),
+    ];
+    assert_eq!(
+        value("libvirt_volume_provisioner_requests_total", &ok),
+        Some(2.0)
+    );
+    // One duration series per endpoint and method, whatever the status.
+    let duration = [("endpoint", "/volumes/{id}"), ("method", "GET")];
+    assert_eq!(
+        value(
+            "libvirt_volume_provisioner_requests_duration_seconds_count",
+            &duration
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        series_of("libvirt_volume_provisioner_requests_duration_seconds_count").len(),
+        2,
+        "{:?}",
+        series_of("libvirt_volume_provisioner_requests_duration_seconds_count")
+    );
+    assert!(series_of("libvirt_volume_provisioner_active_requests").is_empty());
+    let text = recorder().render();
+    assert!(
+        !text.contains("libvirt_volume_provisioner_request_duration_seconds"),
+        "{text}"
+    );
+
+    let error = HttpMetricsLayer::builder()
+        .duration_name("request_latency_ms")
+        .build()
+        .expect_err("a duration not in seconds");
+    assert_eq!(
+        error.to_string(),
+        "duration histogram `http_server_request_latency_ms` must end in `_seconds`"
+    );
+    let error = HttpMetricsLayer::builder()
+        .requests_name("requests")
+        .build()
+        .expect_err("a counter without _total");
+    assert_eq!(
+        error.to_string(),
+        "counter `http_server_requests` must end in `_total`"
+    );
+}
+
 #[test]
 fn invalid_names_are_refused() {
     let error = HttpMetricsLayer::builder()

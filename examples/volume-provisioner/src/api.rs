@@ -2,16 +2,17 @@
 //! `/health`, `/healthz` and `/livez` answering `{"status": "healthy"}`,
 //! and the exporter's `/metrics` (bearer token) for every other path.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
-use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use vitals::health::{HealthRegistry, Probe};
+use vitals::middleware::HttpMetricsLayer;
 
 use crate::jobs::{Jobs, Refusal, VolumeRequest};
 
@@ -29,13 +30,33 @@ pub(crate) fn router(
         .with_state(jobs)
         .route_layer(from_fn_with_state(token, require_token))
         // Outside the token check, so refused requests are counted too.
-        .layer(from_fn(crate::http_metrics::record));
+        .layer(metrics_layer());
     let probes = Router::new()
         .route("/health", get(healthy))
         .route("/healthz", get(healthy))
         .route("/livez", get(healthy))
         .with_state(health);
     api.merge(probes).fallback_service(endpoints)
+}
+
+/// `libvirt_volume_provisioner_requests_total{endpoint, method, status}` and
+/// `libvirt_volume_provisioner_requests_duration_seconds{endpoint, method}`,
+/// the guide's names, with no in-flight gauge. Built once: a layer declares
+/// its metrics in the catalogue when it is built.
+fn metrics_layer() -> HttpMetricsLayer {
+    static LAYER: OnceLock<HttpMetricsLayer> = OnceLock::new();
+    LAYER
+        .get_or_init(|| {
+            HttpMetricsLayer::builder()
+                .prefix("libvirt_volume_provisioner")
+                .route_label("endpoint")
+                .duration_name("requests_duration_seconds")
+                .duration_by_status(false)
+                .no_active_requests()
+                .build()
+                .expect("valid metric and label names")
+        })
+        .clone()
 }
 
 /// 401 unless `Authorization: Bearer <token>` (when a token is configured).

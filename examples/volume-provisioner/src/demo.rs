@@ -101,11 +101,14 @@ async fn call(
         .oneshot(request.body(Body::from(body)).ok()?)
         .await
         .ok()?;
-    if !response.status().is_success() {
-        return None;
-    }
+    // Read the body whatever the status, as a real client does: a response
+    // whose body is never read counts as abandoned (`499`) in the request metrics.
+    let success = response.status().is_success();
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
         .await
         .ok()?;
+    if !success {
+        return None;
+    }
     serde_json::from_slice(&bytes).ok()
 }

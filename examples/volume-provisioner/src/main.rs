@@ -12,7 +12,6 @@
 
 mod api;
 mod demo;
-mod http_metrics;
 mod jobs;
 mod logs;
 mod metrics;

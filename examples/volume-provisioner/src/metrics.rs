@@ -1,5 +1,6 @@
-//! The `libvirt_volume_provisioner_*` series of the monitoring guide (the
-//! process metrics come from the exporter).
+//! The `libvirt_volume_provisioner_*` series of the monitoring guide: the
+//! request series come from `HttpMetricsLayer` (see `api.rs`), the job
+//! series from this group, the process metrics from the exporter.
 //!
 //! | series | type | labels |
 //! |---|---|---|
@@ -28,14 +29,6 @@ pub(crate) enum JobStatus {
 /// Every provisioner series.
 #[metric_group(prefix = "libvirt_volume_provisioner")]
 pub(crate) struct Metrics {
-    /// Total HTTP requests by endpoint/method/status.
-    // Endpoints are route templates and methods the router's, so both stay
-    // small; the limits are a backstop.
-    #[metric(labels(endpoint: &str, method: &str, status: &str), limit = 64)]
-    requests_total: Counter,
-    /// Request latency histogram.
-    #[metric(labels(endpoint: &str, method: &str), limit = 64)]
-    requests_duration_seconds: Histogram,
     /// Total jobs by status (started, completed, failed, cancelled).
     #[metric(labels(status: JobStatus))]
     jobs_total: Counter,

@@ -44,7 +44,10 @@ pub(super) const METHOD_LABELS: [&str; 10] = [
 pub(super) struct Config {
     pub(super) requests: &'static str,
     pub(super) duration: &'static str,
-    pub(super) active: &'static str,
+    /// `None` after [`HttpMetricsLayerBuilder::no_active_requests`].
+    pub(super) active: Option<&'static str>,
+    /// Whether the duration histogram carries the status label.
+    pub(super) duration_by_status: bool,
     pub(super) request_size: Option<&'static str>,
     pub(super) response_size: Option<&'static str>,
     pub(super) method_label: &'static str,
@@ -85,6 +88,10 @@ impl Config {
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct HttpMetricsLayerBuilder {
     prefix: String,
+    requests_name: String,
+    duration_name: String,
+    active_name: Option<String>,
+    duration_by_status: bool,
     method_label: String,
     route_label: String,
     status_label: String,
@@ -100,6 +107,10 @@ impl Default for HttpMetricsLayerBuilder {
     fn default() -> Self {
         Self {
             prefix: "http_server".to_owned(),
+            requests_name: "requests_total".to_owned(),
+            duration_name: "request_duration_seconds".to_owned(),
+            active_name: Some("active_requests".to_owned()),
+            duration_by_status: true,
             method_label: "method".to_owned(),
             route_label: "route".to_owned(),
             status_label: "status".to_owned(),
@@ -121,6 +132,42 @@ impl HttpMetricsLayerBuilder {
     /// `{prefix}_request_duration_seconds`, `{prefix}_active_requests`.
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
+        self
+    }
+
+    /// The request counter's name after the prefix (default `requests_total`);
+    /// it must end in `_total`.
+    pub fn requests_name(mut self, name: impl Into<String>) -> Self {
+        self.requests_name = name.into();
+        self
+    }
+
+    /// The duration histogram's name after the prefix (default
+    /// `request_duration_seconds`); it must end in `_seconds`. The volume
+    /// provisioner of the reference systems uses `requests_duration_seconds`.
+    pub fn duration_name(mut self, name: impl Into<String>) -> Self {
+        self.duration_name = name.into();
+        self
+    }
+
+    /// The active-requests gauge's name after the prefix (default `active_requests`).
+    pub fn active_name(mut self, name: impl Into<String>) -> Self {
+        self.active_name = Some(name.into());
+        self
+    }
+
+    /// No active-requests gauge, for services whose documented surface has none.
+    pub fn no_active_requests(mut self) -> Self {
+        self.active_name = None;
+        self
+    }
+
+    /// Whether the duration histogram is labelled by status too (default
+    /// `true`, as OpenTelemetry's `http.server.request.duration`); `false`
+    /// gives one histogram per method and route, as go-grpc-middleware and
+    /// many dashboards expect, with a bucket set per series fewer.
+    pub fn duration_by_status(mut self, enabled: bool) -> Self {
+        self.duration_by_status = enabled;
         self
     }
 
@@ -215,10 +262,32 @@ impl HttpMetricsLayerBuilder {
             )));
         }
         let prefix = &self.prefix;
+        let requests = format!("{prefix}_{}", self.requests_name);
+        let duration = format!("{prefix}_{}", self.duration_name);
+        let active = self
+            .active_name
+            .as_ref()
+            .map(|name| format!("{prefix}_{name}"));
+        check_metric_name("requests_name", &requests)?;
+        check_metric_name("duration_name", &duration)?;
+        if let Some(active) = &active {
+            check_metric_name("active_name", active)?;
+        }
+        if !requests.ends_with("_total") {
+            return Err(ConfigError::new(format!(
+                "counter `{requests}` must end in `_total`"
+            )));
+        }
+        if !duration.ends_with("_seconds") {
+            return Err(ConfigError::new(format!(
+                "duration histogram `{duration}` must end in `_seconds`"
+            )));
+        }
         let config: &'static Config = Box::leak(Box::new(Config {
-            requests: leak(format!("{prefix}_requests_total")),
-            duration: leak(format!("{prefix}_request_duration_seconds")),
-            active: leak(format!("{prefix}_active_requests")),
+            requests: leak(requests),
+            duration: leak(duration),
+            active: active.map(leak),
+            duration_by_status: self.duration_by_status,
             request_size: self
                 .body_sizes
                 .then(|| leak(format!("{prefix}_request_body_size_bytes"))),

@@ -37,25 +37,33 @@ pub(super) fn declare(
         buckets: &[],
     }
     .declare(config.module);
-    histogram(
+    let without_status = || {
+        vec![
+            (config.method_label, methods),
+            (config.route_label, LabelValues::Open),
+        ]
+    };
+    let mut duration = histogram(
         config.duration,
         "Time from receiving an HTTP request to sending the end of its response body.",
         Unit::Seconds,
         duration_buckets,
-    )
-    .declare(config.module);
-    Declaration {
-        name: config.active,
-        kind: MetricKind::Gauge,
-        help: "HTTP requests being handled or having their response body sent.",
-        unit: None,
-        labels: vec![
-            (config.method_label, methods),
-            (config.route_label, LabelValues::Open),
-        ],
-        buckets: &[],
+    );
+    if !config.duration_by_status {
+        duration.labels = without_status();
     }
-    .declare(config.module);
+    duration.declare(config.module);
+    if let Some(active) = config.active {
+        Declaration {
+            name: active,
+            kind: MetricKind::Gauge,
+            help: "HTTP requests being handled or having their response body sent.",
+            unit: None,
+            labels: without_status(),
+            buckets: &[],
+        }
+        .declare(config.module);
+    }
     if let (Some(request), Some(response)) = (config.request_size, config.response_size) {
         histogram(
             request,

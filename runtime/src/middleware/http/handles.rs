@@ -52,10 +52,13 @@ impl Labels {
     }
 
     pub(super) fn register_active(&self, config: &Config, recorder: &dyn Recorder) -> Gauge {
-        recorder.register_gauge(
-            &Key::from_parts(config.active, self.base(config)),
-            &config.metadata(),
-        )
+        match config.active {
+            Some(name) => recorder.register_gauge(
+                &Key::from_parts(name, self.base(config)),
+                &config.metadata(),
+            ),
+            None => Gauge::noop(),
+        }
     }
 
     pub(super) fn register_status(
@@ -64,17 +67,25 @@ impl Labels {
         recorder: &dyn Recorder,
         status: &'static str,
     ) -> StatusHandles {
-        let mut labels = self.base(config);
+        let base = self.base(config);
+        let mut labels = base.clone();
         labels.push(Label::from_static_parts(config.status_label, status));
         let metadata = config.metadata();
         let histogram = |name: &'static str| {
             recorder.register_histogram(&Key::from_parts(name, labels.clone()), &metadata)
         };
+        // Without the status label every status of a (route, method) shares
+        // one duration series; the recorder hands back the same one.
+        let duration = if config.duration_by_status {
+            histogram(config.duration)
+        } else {
+            recorder.register_histogram(&Key::from_parts(config.duration, base), &metadata)
+        };
         StatusHandles {
             status,
             requests: recorder
                 .register_counter(&Key::from_parts(config.requests, labels.clone()), &metadata),
-            duration: histogram(config.duration),
+            duration,
             request_size: config.request_size.map(histogram),
             response_size: config.response_size.map(histogram),
         }

@@ -9,8 +9,12 @@
 //! | `http_server_active_requests` | gauge | `method`, `route` |
 //! | `http_server_request_body_size_bytes`, `http_server_response_body_size_bytes` (opt-in) | histogram | `method`, `route`, `status` |
 //!
-//! The prefix and the label names are configurable
-//! ([`HttpMetricsLayerBuilder`]).
+//! The prefix, each metric's name after it, the label names, whether the
+//! duration carries `status` and whether there is an active-requests gauge
+//! are configurable ([`HttpMetricsLayerBuilder`]), so a documented surface
+//! such as `libvirt_volume_provisioner_requests_total{endpoint, method, status}`
+//! with `..._requests_duration_seconds{endpoint, method}` and no gauge is one
+//! builder away.
 //!
 //! - `route` is the route template axum matched (`/users/{id}`, from
 //!   `MatchedPath`), never the raw path, so one series per route whatever
