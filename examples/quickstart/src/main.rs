@@ -31,7 +31,7 @@ use http::StatusCode;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
-use vitals::health::{HealthState, StateCell};
+use vitals::health::StateOf;
 use vitals::{StateMetric, instrument_rpc, metric_enum};
 use vitals_prometheus::{Exporter, build_info};
 
@@ -56,32 +56,16 @@ struct Args {
     demo_load: bool,
 }
 
-/// What the service is doing: exposed as `quickstart_phase{quickstart_phase="..."}`.
-#[metric_enum(state = "quickstart_phase")]
+/// What the service is doing: exposed as `quickstart_phase{quickstart_phase="..."}`,
+/// followed by readiness and `/status` (`health`).
+#[metric_enum(state = "quickstart_phase", health)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     /// Filling caches; not ready for traffic.
+    #[metric(not_ready)]
     WarmingUp,
     /// Serving traffic.
     Serving,
-}
-
-impl HealthState for Phase {
-    fn code(&self) -> i64 {
-        *self as i64
-    }
-    fn name(&self) -> &'static str {
-        vitals::MetricEnum::label_value(self)
-    }
-    fn meaning(&self) -> &'static str {
-        match self {
-            Self::WarmingUp => "filling caches; not ready for traffic",
-            Self::Serving => "serving traffic",
-        }
-    }
-    fn is_ready(&self) -> bool {
-        matches!(self, Self::Serving)
-    }
 }
 
 /// Looks a user up: ids divisible by 7 do not exist, and every 13th lookup is slow.
@@ -121,11 +105,11 @@ impl Greeter for Hello {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let exporter = Exporter::builder(build_info!()).install()?;
-    let phase = StateCell::new(Phase::WarmingUp);
+    // One call moves the gauge, readiness and `/status` together.
     Phase::WarmingUp.set_current();
     exporter
         .health()
-        .add_state("quickstart_phase", phase.clone());
+        .add_state("quickstart_phase", StateOf::<Phase>::new());
 
     let listener = match args.address {
         Some(address) => TcpListener::bind(address)
@@ -157,7 +141,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokio::spawn(async move {
         // A real service would load something here.
         tokio::time::sleep(Duration::from_secs(2)).await;
-        phase.set(Phase::Serving);
         Phase::Serving.set_current();
     });
     if !args.no_demo_load {
