@@ -123,9 +123,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mesh_addr = loopback_if_any(mesh_listener.local_addr()?);
     match &exporter {
         Some(exporter) => {
-            exporter
-                .health()
-                .add_state("coordinator_state", coordinator.state_cell());
+            exporter.health().add_state(
+                "coordinator_state",
+                vitals::health::StateOf::<CoordinatorState>::new(),
+            );
             let server = exporter.bind().await?;
             println!(
                 "metrics: http://{}/metrics",

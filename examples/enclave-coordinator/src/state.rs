@@ -9,49 +9,33 @@ use vitals::{StateMetric, metric_enum};
 use crate::metrics::{AttestationError, COORDINATOR, MARBLES};
 
 /// The state of the Coordinator, with the codes `/status` and
-/// `coordinator_state` report.
-#[metric_enum(state = "coordinator_state", encoding = "value")]
+/// `coordinator_state` report. `coordinator_state` holds the code (the
+/// `value` encoding exposes no label values), so the names can be the
+/// guide's words; `health` makes the same enum what readiness and `/status`
+/// follow. Only a coordinator accepting marbles can serve workloads.
+#[metric_enum(state = "coordinator_state", encoding = "value", health)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CoordinatorState {
     /// Recovery mode: upload a key to unseal the saved state, or set a new manifest.
+    #[metric(
+        rename = "recovery",
+        not_ready,
+        meaning = "Recovery mode: either upload a key to unseal the saved state, or set a new manifest. Waiting for user input on /recover."
+    )]
     Recovery = 1,
     /// Ready to accept a manifest.
+    #[metric(
+        rename = "waiting for a manifest",
+        not_ready,
+        meaning = "Coordinator is ready to accept a manifest. Waiting for user input on /manifest."
+    )]
     AcceptingManifest = 2,
     /// Running correctly and ready to accept Marbles.
+    #[metric(
+        rename = "accepting marbles",
+        meaning = "Coordinator is running correctly and ready to accept Marbles through the Marble API."
+    )]
     AcceptingMarbles = 3,
-}
-
-impl HealthState for CoordinatorState {
-    fn code(&self) -> i64 {
-        *self as i64
-    }
-
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Recovery => "recovery",
-            Self::AcceptingManifest => "waiting for a manifest",
-            Self::AcceptingMarbles => "accepting marbles",
-        }
-    }
-
-    fn meaning(&self) -> &'static str {
-        match self {
-            Self::Recovery => {
-                "Recovery mode: either upload a key to unseal the saved state, or set a new manifest. Waiting for user input on /recover."
-            }
-            Self::AcceptingManifest => {
-                "Coordinator is ready to accept a manifest. Waiting for user input on /manifest."
-            }
-            Self::AcceptingMarbles => {
-                "Coordinator is running correctly and ready to accept Marbles through the Marble API."
-            }
-        }
-    }
-
-    /// Only a coordinator accepting marbles can serve workloads.
-    fn is_ready(&self) -> bool {
-        matches!(self, Self::AcceptingMarbles)
-    }
 }
 
 /// Why a request was refused.
@@ -91,8 +75,6 @@ struct Inner {
 #[derive(Clone, Debug)]
 pub(crate) struct Coordinator {
     inner: Arc<Mutex<Inner>>,
-    /// The state cell `/status` and readiness read.
-    cell: vitals::health::StateCell<CoordinatorState>,
 }
 
 /// The marble types the demo manifest defines.
@@ -110,17 +92,11 @@ impl Coordinator {
                 generation: 0,
                 marbles: HashMap::new(),
             })),
-            cell: vitals::health::StateCell::new(state),
         }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The cell to register with the health registry.
-    pub(crate) fn state_cell(&self) -> vitals::health::StateCell<CoordinatorState> {
-        self.cell.clone()
     }
 
     /// The current state.
@@ -137,8 +113,8 @@ impl Coordinator {
             );
         }
         inner.state = state;
+        // Moves `coordinator_state`, readiness and `/status` together.
         state.set_current();
-        self.cell.set(state);
     }
 
     /// Unseals the saved state with `key`: recovery ends, a manifest is expected.
@@ -260,10 +236,6 @@ mod tests {
         assert_eq!(coordinator.state(), CoordinatorState::AcceptingManifest);
         assert_eq!(coordinator.set_manifest("{}"), Ok(1));
         assert_eq!(coordinator.state(), CoordinatorState::AcceptingMarbles);
-        assert_eq!(
-            coordinator.state_cell().get(),
-            CoordinatorState::AcceptingMarbles
-        );
         assert!(coordinator.activate("frontend", "u1", b"ok").is_ok());
         assert!(coordinator.mesh_certificate("u1").is_ok());
         assert_eq!(
@@ -275,6 +247,31 @@ mod tests {
             Err(Refusal::Attestation(AttestationError::TcbOutOfDate))
         );
         assert_eq!(coordinator.set_manifest("{}"), Ok(2));
+    }
+
+    #[test]
+    fn status_names_and_codes_are_the_guide_s() {
+        let names: Vec<(i64, &str)> = [
+            CoordinatorState::Recovery,
+            CoordinatorState::AcceptingManifest,
+            CoordinatorState::AcceptingMarbles,
+        ]
+        .iter()
+        .map(|state| (state.code(), state.name()))
+        .collect();
+        assert_eq!(
+            names,
+            [
+                (1, "recovery"),
+                (2, "waiting for a manifest"),
+                (3, "accepting marbles")
+            ]
+        );
+        assert!(
+            CoordinatorState::AcceptingManifest
+                .meaning()
+                .contains("/manifest")
+        );
     }
 
     #[test]
