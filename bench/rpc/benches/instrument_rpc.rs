@@ -216,6 +216,22 @@ fn per_call(c: &mut Criterion) {
     });
     group.finish();
 
+    // Two threads calling the same fn at once: the same series, so the same
+    // cache lines. Reported per call, per thread.
+    let mut contended = c.benchmark_group("contended_2_threads");
+    let contenders: [(&str, fn(u64) -> u64); 4] = [
+        ("floor", floor_call),
+        ("vitals", vitals_call),
+        ("metrics_macros", metrics_macros_call),
+        ("prometheus_client", prometheus_client_call),
+    ];
+    for (name, call) in contenders {
+        contended.bench_function(name, |b| {
+            b.iter_custom(|iterations| two_threads(iterations, call))
+        });
+    }
+    contended.finish();
+
     // Each contender must have recorded, or its figure means nothing.
     let text = render();
     for series in [
@@ -239,6 +255,31 @@ fn per_call(c: &mut Criterion) {
     assert!(client > 0);
 }
 
+/// Runs `iterations` calls on each of two threads started together; the
+/// wall time of the slower one, so the figure is per call per thread.
+fn two_threads(iterations: u64, call: fn(u64) -> u64) -> std::time::Duration {
+    let barrier = std::sync::Barrier::new(2);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    barrier.wait();
+                    let start = Instant::now();
+                    for i in 0..iterations {
+                        black_box(call(black_box(i)));
+                    }
+                    start.elapsed()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("bench thread"))
+            .max()
+            .unwrap_or_default()
+    })
+}
+
 criterion_group!(benches, per_call);
 
 const CONTENDERS: [&str; 5] = [
@@ -256,7 +297,7 @@ fn main() {
 }
 
 /// Prints each contender's median per call and its ratio to the floor and
-/// to vitals, from the estimates criterion has just written.
+/// to vitals, for each group, from the estimates criterion has just written.
 fn print_ratios() {
     let Some(criterion_dir) = std::env::current_exe()
         .ok()
@@ -264,33 +305,32 @@ fn print_ratios() {
     else {
         return;
     };
-    let median = |name: &str| -> Option<f64> {
-        let json = std::fs::read_to_string(
-            criterion_dir
-                .join("per_call")
-                .join(name)
-                .join("new/estimates.json"),
-        )
-        .ok()?;
+    let median = |group: &str, name: &str| -> Option<f64> {
+        let path = criterion_dir
+            .join(group)
+            .join(name)
+            .join("new/estimates.json");
+        let json = std::fs::read_to_string(path).ok()?;
         let after = &json[json.find("\"median\"")?..];
         let after = &after[after.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
         after[..after.find([',', '}'])?].trim().parse().ok()
     };
-    let medians: Vec<(&str, f64)> = CONTENDERS
-        .iter()
-        .filter_map(|name| Some((*name, median(name)?)))
-        .collect();
-    let (Some(floor), Some(vitals)) = (median("floor"), median("vitals")) else {
-        return; // not measured in this run (e.g. `--test` mode or a filter)
-    };
-    println!();
-    println!("| contender | median ns/call | × floor | × vitals |");
-    println!("|---|---:|---:|---:|");
-    for (name, ns) in medians {
-        println!(
-            "| {name} | {ns:.1} | {:.2} | {:.2} |",
-            ns / floor,
-            ns / vitals
-        );
+    for group in ["per_call", "contended_2_threads"] {
+        let (Some(floor), Some(vitals)) = (median(group, "floor"), median(group, "vitals")) else {
+            continue; // not measured in this run (e.g. `--test` mode or a filter)
+        };
+        println!();
+        println!("{group}:");
+        println!("| contender | median ns/call | × floor | × vitals |");
+        println!("|---|---:|---:|---:|");
+        for name in CONTENDERS {
+            if let Some(ns) = median(group, name) {
+                println!(
+                    "| {name} | {ns:.1} | {:.2} | {:.2} |",
+                    ns / floor,
+                    ns / vitals
+                );
+            }
+        }
     }
 }
