@@ -219,7 +219,7 @@ fn per_call(c: &mut Criterion) {
     // Two threads calling the same fn at once: the same series, so the same
     // cache lines. Reported per call, per thread.
     let mut contended = c.benchmark_group("contended_2_threads");
-    let contenders: [(&str, fn(u64) -> u64); 4] = [
+    let contenders: [(&str, Call); 4] = [
         ("floor", floor_call),
         ("vitals", vitals_call),
         ("metrics_macros", metrics_macros_call),
@@ -257,7 +257,7 @@ fn per_call(c: &mut Criterion) {
 
 /// Runs `iterations` calls on each of two threads started together; the
 /// wall time of the slower one, so the figure is per call per thread.
-fn two_threads(iterations: u64, call: fn(u64) -> u64) -> std::time::Duration {
+fn two_threads(iterations: u64, call: Call) -> std::time::Duration {
     let barrier = std::sync::Barrier::new(2);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
@@ -281,6 +281,9 @@ fn two_threads(iterations: u64, call: fn(u64) -> u64) -> std::time::Duration {
 }
 
 criterion_group!(benches, per_call);
+
+/// One contender's instrumented fn.
+type Call = fn(u64) -> u64;
 
 const CONTENDERS: [&str; 5] = [
     "floor",
