@@ -67,6 +67,7 @@ mod recorder_identity;
 pub mod rpc;
 pub mod state;
 pub mod status;
+mod table;
 pub mod testing;
 
 #[doc(hidden)]

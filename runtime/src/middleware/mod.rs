@@ -27,8 +27,6 @@ pub mod grpc;
 #[cfg(feature = "axum")]
 pub mod http;
 mod naming;
-#[cfg(feature = "axum")]
-mod table;
 
 #[cfg(feature = "tonic")]
 pub use self::grpc::GrpcMetricsLayer;
@@ -38,5 +36,3 @@ pub use self::naming::ConfigError;
 #[cfg(feature = "_middleware")]
 pub(crate) use self::naming::check_label_name;
 pub(crate) use self::naming::{Declaration, check_buckets, check_metric_name, leak, leak_slice};
-#[cfg(feature = "axum")]
-pub(crate) use self::table::Table;

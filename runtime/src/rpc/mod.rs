@@ -21,7 +21,6 @@
 
 mod guard;
 mod site;
-mod status_table;
 
 pub use self::guard::CallGuard;
 pub use self::site::RpcSite;

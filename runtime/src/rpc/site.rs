@@ -5,9 +5,28 @@ use std::sync::OnceLock;
 use metrics::{Counter, Gauge, Histogram, Key, Label, Metadata, Recorder};
 
 use super::guard::{CallGuard, Handles};
-use super::status_table::StatusTable;
 use crate::catalogue::MetricDescriptor;
 use crate::recorder_identity::{self, AMBIENT_SLOTS, AmbientSlot};
+use crate::table::Table;
+
+/// Distinct statuses one call site caches. Statuses are `&'static str`, so
+/// the set is fixed by the program; the 17 gRPC codes plus `panicked` and
+/// `cancelled` fit. A site that somehow sees more still counts every call,
+/// through the recorder directly instead of the cache.
+const STATUSES_PER_SITE: usize = 32;
+
+/// The request counter of one status.
+pub(super) struct StatusCounter {
+    status: &'static str,
+    counter: Counter,
+}
+
+impl StatusCounter {
+    /// Pointer equality first: the same literal is almost always the same address.
+    fn is(&self, status: &'static str) -> bool {
+        std::ptr::eq(self.status, status) || self.status == status
+    }
+}
 
 /// The static state of one `#[instrument_rpc]` fn. Generated code creates
 /// it; applications never name it.
@@ -25,7 +44,7 @@ pub struct RpcSite {
 pub(super) struct SiteHandles {
     pub(super) duration: Histogram,
     pub(super) in_flight: Option<Gauge>,
-    statuses: StatusTable,
+    statuses: Table<StatusCounter>,
 }
 
 impl RpcSite {
@@ -70,7 +89,7 @@ impl RpcSite {
         self.cache[slot].get_or_init(|| SiteHandles {
             duration: self.register_duration(recorder),
             in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
-            statuses: StatusTable::new(),
+            statuses: Table::new(STATUSES_PER_SITE),
         })
     }
 
@@ -81,11 +100,16 @@ impl RpcSite {
         handles: &'static SiteHandles,
         status: &'static str,
     ) -> Option<&'static Counter> {
-        handles.statuses.counter(status, |status| {
-            recorder_identity::with_ambient(slot, |recorder| {
-                self.register_requests(recorder, status)
-            })
-        })
+        let entry = handles.statuses.find_or_insert(
+            |entry| entry.is(status),
+            || StatusCounter {
+                status,
+                counter: recorder_identity::with_ambient(slot, |recorder| {
+                    self.register_requests(recorder, status)
+                }),
+            },
+        )?;
+        Some(&entry.counter)
     }
 
     pub(super) fn register_requests(
@@ -117,5 +141,23 @@ impl RpcSite {
     fn metadata(&self) -> Metadata<'static> {
         let module = self.requests.origin().module;
         Metadata::new(module, metrics::Level::INFO, Some(module))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_is_the_same_by_address_or_by_text() {
+        let entry = StatusCounter {
+            status: "ok",
+            counter: Counter::noop(),
+        };
+        assert!(entry.is("ok"));
+        // Equal text at another address is the same status.
+        let leaked: &'static str = Box::leak(String::from("ok").into_boxed_str());
+        assert!(entry.is(leaked));
+        assert!(!entry.is("error"));
     }
 }

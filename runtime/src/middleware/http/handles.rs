@@ -10,8 +10,8 @@ use std::sync::{Arc, OnceLock};
 use metrics::{Counter, Gauge, Histogram, Key, Label, Recorder};
 
 use super::config::{Config, METHOD_LABELS};
-use crate::middleware::Table;
 use crate::recorder_identity::{self, AmbientSlot};
+use crate::table::Table;
 
 /// Distinct statuses cached per route and method; later ones are resolved
 /// per request.

@@ -1,4 +1,6 @@
-//! An append-only, lock-free-on-hit table of handles keyed by label values.
+//! An append-only, lock-free-on-hit table of handles keyed by label values,
+//! shared by `#[instrument_rpc]` call sites (one per status) and the HTTP
+//! layer (routes and statuses).
 
 use std::sync::OnceLock;
 
@@ -57,5 +59,24 @@ mod tests {
             Some(&"a")
         );
         assert_eq!(table.find_or_insert(|e| *e == "c", || "c"), None);
+    }
+
+    #[test]
+    fn each_key_is_made_once_and_reused() {
+        let table: Table<&'static str> = Table::new(4);
+        let made = std::cell::Cell::new(0);
+        for _ in 0..3 {
+            for key in ["ok", "error"] {
+                let found = table.find_or_insert(
+                    |e| *e == key,
+                    || {
+                        made.set(made.get() + 1);
+                        key
+                    },
+                );
+                assert_eq!(found, Some(&key));
+            }
+        }
+        assert_eq!(made.get(), 2);
     }
 }
