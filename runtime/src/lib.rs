@@ -63,6 +63,7 @@ pub mod health;
 pub mod jobs;
 mod metric_enum;
 pub mod middleware;
+mod per_recorder;
 mod recorder_identity;
 pub mod rpc;
 pub mod state;

@@ -31,14 +31,13 @@
 //! assert_eq!(recorded.gauge("coordinator_state", &[]), Some(3.0));
 //! ```
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use metrics::{Gauge, Key, Label, Recorder};
 
 use crate::MetricEnum;
 use crate::catalogue::MetricDescriptor;
-use crate::recorder_identity::{self, AMBIENT_SLOTS};
+use crate::per_recorder::PerRecorder;
 
 /// How a state gauge is exposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +100,7 @@ pub struct StateGauge {
     /// Discriminants of the variants, by index.
     discriminants: &'static [f64],
     current: AtomicUsize,
-    cache: [OnceLock<Box<[Gauge]>>; AMBIENT_SLOTS],
+    cache: PerRecorder<Box<[Gauge]>>,
 }
 
 impl StateGauge {
@@ -120,7 +119,7 @@ impl StateGauge {
             values,
             discriminants,
             current: AtomicUsize::new(NONE),
-            cache: [OnceLock::new(), OnceLock::new()],
+            cache: PerRecorder::new(),
         }
     }
 
@@ -145,13 +144,13 @@ impl StateGauge {
             return;
         }
         self.current.store(index, Ordering::Release);
-        metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-            Some(slot) => {
-                let gauges = self.cache[slot].get_or_init(|| self.register(recorder));
-                self.write_until_settled(&gauges[..]);
-            }
-            None => self.write_until_settled(&self.register(recorder)),
-        });
+        self.cache.with(
+            |recorder| self.register(recorder),
+            |recorder, cached| match cached {
+                Some(gauges) => self.write_until_settled(&gauges),
+                None => self.write_until_settled(&self.register(recorder)),
+            },
+        );
     }
 
     fn write_until_settled(&self, gauges: &[Gauge]) {

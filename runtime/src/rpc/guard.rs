@@ -3,16 +3,13 @@
 use metrics::Gauge;
 
 use super::site::{RpcSite, SiteHandles};
-use crate::recorder_identity::AmbientSlot;
+use crate::per_recorder::Cached;
 use crate::status::{CANCELLED, PANICKED};
 
 /// Where a call's handles come from.
 pub(super) enum Handles {
     /// Cached handles of the ambient recorder.
-    Cached {
-        slot: AmbientSlot,
-        handles: &'static SiteHandles,
-    },
+    Cached(Cached<'static, SiteHandles>),
     /// Another recorder (a local one): resolved per call, through whatever
     /// recorder is current when the call ends. The gauge is kept from the
     /// start so it returns to exactly where it was.
@@ -36,7 +33,7 @@ impl CallGuard {
         span: Option<tracing::Span>,
     ) -> CallGuard {
         let in_flight = match &handles {
-            Handles::Cached { handles, .. } => handles.in_flight.as_ref(),
+            Handles::Cached(handles) => handles.value().in_flight.as_ref(),
             Handles::Direct { in_flight } => in_flight.as_ref(),
         };
         if let Some(gauge) = in_flight {
@@ -63,8 +60,8 @@ impl CallGuard {
         let seconds = self.start.elapsed().as_secs_f64();
         let site = self.site;
         match handles {
-            Handles::Cached { slot, handles } => {
-                match site.cached_requests(slot, handles, status) {
+            Handles::Cached(handles) => {
+                match site.cached_requests(handles, status) {
                     Some(counter) => counter.increment(1),
                     None => metrics::with_recorder(|recorder| {
                         site.register_requests(recorder, status).increment(1)

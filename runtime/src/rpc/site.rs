@@ -1,12 +1,10 @@
 //! One instrumented fn: its metric names, labels and cached handles.
 
-use std::sync::OnceLock;
-
 use metrics::{Counter, Gauge, Histogram, Key, Label, Metadata, Recorder};
 
 use super::guard::{CallGuard, Handles};
 use crate::catalogue::MetricDescriptor;
-use crate::recorder_identity::{self, AMBIENT_SLOTS, AmbientSlot};
+use crate::per_recorder::{Cached, PerRecorder};
 use crate::table::Table;
 
 /// Distinct statuses one call site caches. Statuses are `&'static str`, so
@@ -37,7 +35,7 @@ pub struct RpcSite {
     /// `method` and the static labels, in series order; `status` follows them
     /// on the request counter.
     labels: &'static [Label],
-    cache: [OnceLock<SiteHandles>; AMBIENT_SLOTS],
+    cache: PerRecorder<SiteHandles>,
 }
 
 /// The handles of one site for one ambient recorder.
@@ -60,7 +58,7 @@ impl RpcSite {
             duration,
             in_flight,
             labels,
-            cache: [OnceLock::new(), OnceLock::new()],
+            cache: PerRecorder::new(),
         }
     }
 
@@ -72,41 +70,34 @@ impl RpcSite {
     /// Like [`enter`](Self::enter), and records the call's status on `span`
     /// when it ends.
     pub fn enter_with_span(&'static self, span: Option<tracing::Span>) -> CallGuard {
-        let handles =
-            metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-                Some(slot) => Handles::Cached {
-                    slot,
-                    handles: self.cached(slot, recorder),
-                },
+        let handles = self.cache.with(
+            |recorder| SiteHandles {
+                duration: self.register_duration(recorder),
+                in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
+                statuses: Table::new(STATUSES_PER_SITE),
+            },
+            |recorder, cached| match cached {
+                Some(cached) => Handles::Cached(cached),
                 None => Handles::Direct {
                     in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
                 },
-            });
+            },
+        );
         CallGuard::start(self, handles, span)
     }
 
-    fn cached(&'static self, slot: AmbientSlot, recorder: &dyn Recorder) -> &'static SiteHandles {
-        self.cache[slot].get_or_init(|| SiteHandles {
-            duration: self.register_duration(recorder),
-            in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
-            statuses: Table::new(STATUSES_PER_SITE),
-        })
-    }
-
-    /// The cached request counter of `status` under ambient recorder `slot`.
+    /// The cached request counter of `status` under the ambient recorder
+    /// `handles` belong to.
     pub(super) fn cached_requests(
         &'static self,
-        slot: AmbientSlot,
-        handles: &'static SiteHandles,
+        handles: Cached<'static, SiteHandles>,
         status: &'static str,
     ) -> Option<&'static Counter> {
-        let entry = handles.statuses.find_or_insert(
+        let entry = handles.value().statuses.find_or_insert(
             |entry| entry.is(status),
             || StatusCounter {
                 status,
-                counter: recorder_identity::with_ambient(slot, |recorder| {
-                    self.register_requests(recorder, status)
-                }),
+                counter: handles.register(|recorder| self.register_requests(recorder, status)),
             },
         )?;
         Some(&entry.counter)
