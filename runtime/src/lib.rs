@@ -58,6 +58,7 @@
 
 pub mod bounded;
 pub mod catalogue;
+pub mod exporter_routes;
 pub mod group;
 pub mod health;
 pub mod jobs;
@@ -80,3 +81,13 @@ pub use crate::metric_enum::MetricEnum;
 pub use crate::state::{StateEncoding, StateMetric};
 pub use crate::status::{ErrorStatus, RpcStatus};
 pub use vitals_macros::{instrument_rpc, metric_enum, metric_group};
+pub use vitals_naming::buckets;
+
+/// Tells vitals a global recorder was just installed, so call sites start
+/// caching its handles at once instead of after the next rate-limited probe
+/// (see [`metrics::set_global_recorder`]). Exporters call it right after
+/// installing theirs; an application installing its own recorder may too.
+/// Calling it is never required for correct counts.
+pub fn global_recorder_installed() {
+    crate::recorder_identity::refresh();
+}
