@@ -175,7 +175,10 @@ impl HealthRegistry {
             .collect()
     }
 
-    /// Runs every check of `probe`, one after the other, and reports.
+    /// Runs every check of `probe`, one after the other and without a time
+    /// limit, and reports: for code without a server to keep answering.
+    /// Servers use [`report_within`](Self::report_within) (feature `tokio`),
+    /// where a hung check fails at its timeout.
     pub async fn report(&self, probe: Probe) -> Report {
         let mut outcomes = Vec::new();
         for check in self.checks(probe) {

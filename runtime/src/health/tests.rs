@@ -248,6 +248,8 @@ mod grpc {
 
     use super::*;
 
+    const SECOND: std::time::Duration = std::time::Duration::from_secs(1);
+
     async fn status_of(service: &HealthService, name: &str) -> i32 {
         let request = ::tonic::Request::new(HealthCheckRequest {
             service: name.to_owned(),
@@ -270,7 +272,7 @@ mod grpc {
 
         assert!(
             !health
-                .update_grpc_health(&reporter, &["", "shop.Checkout"])
+                .update_grpc_health(&reporter, &["", "shop.Checkout"], SECOND)
                 .await
         );
         assert_eq!(status_of(&service, "").await, Wire::NotServing as i32);
@@ -282,7 +284,7 @@ mod grpc {
         state.set(Coordinator::AcceptingManifest);
         assert!(
             health
-                .update_grpc_health(&reporter, &["", "shop.Checkout"])
+                .update_grpc_health(&reporter, &["", "shop.Checkout"], SECOND)
                 .await
         );
         assert_eq!(status_of(&service, "").await, Wire::Serving as i32);
