@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use super::check::{BoxFuture, Check, CheckFailure, CheckResult, Probe, Run, block_on};
 use super::report::{CheckOutcome, Report};
-use super::state::{NamedState, StateSource};
+use super::state::{HealthState, NamedState, StateOf, StateSource};
 
 /// Named liveness and readiness checks and the application's states.
 ///
@@ -106,6 +106,14 @@ impl HealthRegistry {
             states.push((Arc::clone(&name), Arc::clone(&source)));
         }
         self.insert(&name, Probe::Readiness, Run::State(source))
+    }
+
+    /// Registers the state of a `#[metric_enum(state = "..", health)]` enum
+    /// under the name of its state gauge, so the name is written once, in
+    /// the attribute: `registry.add_state_of::<Phase>()` is
+    /// `add_state("<its state name>", StateOf::<Phase>::new())`.
+    pub fn add_state_of<E: crate::StateMetric + HealthState>(&self) -> &Self {
+        self.add_state(E::state_descriptor().name(), StateOf::<E>::new())
     }
 
     /// Removes every check and state of this name.

@@ -164,6 +164,20 @@ fn readiness_follows_a_state_enum_and_status_shows_it() {
 }
 
 #[test]
+fn only_a_state_failure_has_a_public_reason() {
+    let health = HealthRegistry::new();
+    health.add_state("coordinator_state", StateCell::new(Coordinator::Recovery));
+    health.add_readiness("db", || Err("password rejected for admin".into()));
+    let report = health.report_blocking(Probe::Readiness);
+    let public: Vec<Option<&str>> = report
+        .outcomes()
+        .iter()
+        .map(|outcome| outcome.result.as_ref().unwrap_err().public_reason())
+        .collect();
+    assert_eq!(public, [Some("in state recovery"), None]);
+}
+
+#[test]
 fn a_closure_can_be_a_state() {
     let health = HealthRegistry::new();
     let phase = Arc::new(AtomicUsize::new(0));
