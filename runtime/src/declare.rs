@@ -1,4 +1,5 @@
-//! Run-time metric names: validation, leaking once per layer, declaring.
+//! Run-time metric names: validation, leaking once per layer or tracker,
+//! declaring in the catalogue. Used downward by the middleware and the jobs.
 
 use std::fmt;
 

@@ -7,7 +7,7 @@ use super::guard::JobGuard;
 use super::handles::{JobHandles, Series};
 use crate::MetricEnum;
 use crate::catalogue::{LabelValues, MetricKind, Unit};
-use crate::middleware::{
+use crate::declare::{
     ConfigError, Declaration, check_buckets, check_metric_name, leak, leak_slice,
 };
 use crate::recorder_identity::{AMBIENT_SLOTS, AmbientSlot};

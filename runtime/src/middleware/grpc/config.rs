@@ -5,7 +5,7 @@ use metrics::Label;
 use super::GrpcMetricsLayer;
 use super::methods::{GrpcMethod, methods_from_descriptor_set};
 use super::status::{CODES, OTEL_CODE_NAMES};
-use crate::middleware::{
+use crate::declare::{
     ConfigError, check_buckets, check_label_name, check_metric_name, leak, leak_slice,
 };
 use crate::status::GRPC_CODE_NAMES;

@@ -5,7 +5,7 @@ use metrics::Label;
 
 use super::config::{Config, GrpcNaming};
 use crate::catalogue::{LabelValues, MetricKind, Unit};
-use crate::middleware::{Declaration, leak, leak_slice};
+use crate::declare::{Declaration, leak, leak_slice};
 
 /// Declares every family once with open label values (so it is described
 /// even with no method registered), then once per registered method with

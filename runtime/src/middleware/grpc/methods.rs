@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::descriptor;
-use crate::middleware::ConfigError;
+use crate::declare::ConfigError;
 
 /// How a method streams: go-grpc-middleware's `grpc_type` label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -2,7 +2,7 @@
 //! label names, exclusions and buckets, fixed when the layer is built.
 
 use super::HttpMetricsLayer;
-use crate::middleware::{
+use crate::declare::{
     ConfigError, check_buckets, check_label_name, check_metric_name, leak, leak_slice,
 };
 
