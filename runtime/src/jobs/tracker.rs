@@ -99,6 +99,7 @@ impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
     ///
     /// Declarations are kept for the life of the process: build a tracker
     /// once per job family, not per job.
+    #[track_caller]
     pub fn build(self) -> Result<JobTracker<K, O>, ConfigError> {
         check_metric_name("prefix", &self.prefix)?;
         check_buckets("buckets", &self.buckets)?;
@@ -131,6 +132,7 @@ impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
     }
 }
 
+#[track_caller]
 fn declare(series: &Series, buckets: &'static [f64]) {
     let module = series.module;
     Declaration {

@@ -194,6 +194,7 @@ impl GrpcMetricsLayerBuilder {
     ///
     /// Declarations are kept for the life of the process: build the layer
     /// once and clone it.
+    #[track_caller]
     pub fn build(self) -> Result<GrpcMetricsLayer, ConfigError> {
         if let Some(error) = self.errors.into_iter().next() {
             return Err(error);

@@ -10,6 +10,7 @@ use crate::declare::{Declaration, leak, leak_slice};
 /// Declares every family once with open label values (so it is described
 /// even with no method registered), then once per registered method with
 /// its own values (so its zero series are pre-created).
+#[track_caller]
 pub(super) fn declare(
     config: &'static Config,
     buckets: &'static [f64],

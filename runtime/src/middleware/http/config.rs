@@ -244,6 +244,7 @@ impl HttpMetricsLayerBuilder {
     ///
     /// Declarations are kept for the life of the process: build the layer
     /// once and clone it, rather than building one per router.
+    #[track_caller]
     pub fn build(self) -> Result<HttpMetricsLayer, ConfigError> {
         check_metric_name("prefix", &self.prefix)?;
         check_label_name("method_label", &self.method_label)?;

@@ -7,6 +7,7 @@ use crate::declare::Declaration;
 
 /// Declares the layer's families. Routes and statuses are open label
 /// values, so no series is pre-created.
+#[track_caller]
 pub(super) fn declare(
     config: &'static Config,
     duration_buckets: &'static [f64],

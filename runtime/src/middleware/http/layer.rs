@@ -26,6 +26,7 @@ pub(super) struct State {
 impl HttpMetricsLayer {
     /// The default layer: `http_server_*` series labelled `method`, `route`
     /// and `status`, metrics and health endpoints excluded.
+    #[track_caller]
     pub fn new() -> Self {
         Self::builder()
             .build()
