@@ -31,8 +31,10 @@
 //!   layer, or none) is counted as [`PANICKED_STATUS`] (`500`), which is also
 //!   what a catch-panic layer inside this one answers. Either way
 //!   `active_requests` returns to where it was.
-//! - The metrics and health endpoints ([`DEFAULT_EXCLUDED_ROUTES`]) are not
-//!   recorded; more routes can be excluded by template.
+//! - The routes exporters serve are not recorded: every route an exporter
+//!   registered in [`crate::exporter_routes`] (for `vitals-prometheus`,
+//!   `/metrics`, the probes and `/status`), decided once per route
+//!   template. More routes can be excluded by template.
 //!
 //! ```
 //! use axum::{Router, routing::get};
@@ -65,6 +67,7 @@
 //! hashed. The route cache is bounded ([`HttpMetricsLayerBuilder::max_routes`]).
 
 mod body;
+mod build;
 mod config;
 mod declare;
 mod future;
@@ -74,10 +77,7 @@ mod layer;
 mod service;
 
 pub use self::body::ResponseBody;
-pub use self::config::{
-    DEFAULT_DURATION_BUCKETS, DEFAULT_EXCLUDED_ROUTES, DEFAULT_SIZE_BUCKETS,
-    HttpMetricsLayerBuilder,
-};
+pub use self::config::HttpMetricsLayerBuilder;
 pub use self::future::ResponseFuture;
 pub use self::guard::{CLIENT_CLOSED_STATUS, PANICKED_STATUS};
 pub use self::layer::HttpMetricsLayer;
