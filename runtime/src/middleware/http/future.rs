@@ -7,7 +7,7 @@ use std::task::{Context, Poll, ready};
 use pin_project_lite::pin_project;
 
 use super::body::ResponseBody;
-use super::guard::{PANICKED_STATUS, RequestGuard};
+use super::guard::{RequestGuard, SERVER_ERROR_STATUS};
 
 pin_project! {
     /// Response future of [`HttpMetrics`](super::HttpMetrics).
@@ -40,7 +40,7 @@ where
             Err(error) => {
                 // The server turns a service error into a failed response.
                 if let Some(guard) = &mut guard {
-                    guard.finish(PANICKED_STATUS, 0);
+                    guard.finish(SERVER_ERROR_STATUS, 0);
                 }
                 Err(error)
             }

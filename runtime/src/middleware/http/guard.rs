@@ -12,9 +12,11 @@ use super::handles::{Labels, MethodHandles};
 /// request", the value access logs and dashboards already use.
 pub const CLIENT_CLOSED_STATUS: &str = "499";
 
-/// Status of a request whose handler panicked while this layer was polling
-/// it: what a catch-panic layer answers.
-pub const PANICKED_STATUS: &str = "500";
+/// Status of a request the server could not answer: its handler panicked
+/// while this layer was polling it (what a catch-panic layer answers), or
+/// the service returned an error instead of a response (which the server
+/// turns into a failed response).
+pub const SERVER_ERROR_STATUS: &str = "500";
 
 enum Handles {
     Cached(Arc<MethodHandles>),
@@ -110,7 +112,7 @@ impl Drop for RequestGuard {
         // through it, or caught by `catch_unwind` and dropped afterwards.
         let panicked = std::thread::panicking() || self.polling;
         let status = if panicked {
-            PANICKED_STATUS
+            SERVER_ERROR_STATUS
         } else {
             CLIENT_CLOSED_STATUS
         };

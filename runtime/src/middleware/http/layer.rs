@@ -6,13 +6,16 @@ use super::HttpMetrics;
 use super::config::{Config, HttpMetricsLayerBuilder};
 use super::guard::RequestGuard;
 use super::handles::{Resolved, RouteCache, method_index, resolve_uncached};
+use super::placement::Placement;
 use crate::recorder_identity::{self, AMBIENT_SLOTS};
 
 /// A tower layer recording HTTP server metrics per method, route template
 /// and status. See the [module docs](super) for the series and an example.
 ///
-/// Clones share their handles; add it to an axum `Router` with
-/// `Router::layer`, so the matched route is known when it runs.
+/// Clones share their handles; add it to the final axum `Router` (after
+/// `merge`, `nest` and `fallback`) with `Router::layer`, so it sees every
+/// request and the matched route is known when it runs (see
+/// [where the layer goes](super#where-the-layer-goes)).
 #[derive(Clone)]
 pub struct HttpMetricsLayer {
     state: Arc<State>,
@@ -20,6 +23,7 @@ pub struct HttpMetricsLayer {
 
 pub(super) struct State {
     config: &'static Config,
+    placement: Placement,
     caches: [OnceLock<RouteCache>; AMBIENT_SLOTS],
 }
 
@@ -42,6 +46,7 @@ impl HttpMetricsLayer {
         Self {
             state: Arc::new(State {
                 config,
+                placement: Placement::default(),
                 caches: [OnceLock::new(), OnceLock::new()],
             }),
         }
@@ -79,6 +84,7 @@ impl State {
         request_bytes: Option<u64>,
     ) -> Option<RequestGuard> {
         let config = self.config;
+        self.placement.observe(route.is_some(), config.requests);
         let request_bytes = request_bytes.filter(|_| config.request_size.is_some());
         let method = method_index(method);
         let resolved =
