@@ -12,11 +12,6 @@ use crate::declare::{
 };
 use crate::recorder_identity::{AMBIENT_SLOTS, AmbientSlot};
 
-/// Buckets for jobs that take seconds to an hour.
-const DEFAULT_BUCKETS: &[f64] = &[
-    0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
-];
-
 /// The outcome of a job whose guard was dropped without one.
 const CANCELLED: &str = "cancelled";
 
@@ -67,7 +62,7 @@ impl<K: MetricEnum, O: MetricEnum> JobTracker<K, O> {
     pub fn builder(prefix: impl Into<String>) -> JobTrackerBuilder<K, O> {
         JobTrackerBuilder {
             prefix: prefix.into(),
-            buckets: DEFAULT_BUCKETS.to_vec(),
+            buckets: crate::buckets::JOB_DURATION.to_vec(),
             types: PhantomData,
         }
     }
@@ -87,7 +82,8 @@ pub struct JobTrackerBuilder<K, O> {
 }
 
 impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
-    /// Bucket upper bounds of `{prefix}_job_duration_seconds`, in seconds.
+    /// Bucket upper bounds of `{prefix}_job_duration_seconds`, in seconds
+    /// (default [`crate::buckets::JOB_DURATION`]: 100 ms to an hour).
     pub fn buckets(mut self, buckets: &[f64]) -> Self {
         self.buckets = buckets.to_vec();
         self

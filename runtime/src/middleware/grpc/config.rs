@@ -5,20 +5,11 @@ use metrics::Label;
 use super::GrpcMetricsLayer;
 use super::methods::{GrpcMethod, methods_from_descriptor_set};
 use super::status::{CODES, OTEL_CODE_NAMES};
+use crate::buckets;
 use crate::declare::{
     ConfigError, check_buckets, check_label_name, check_metric_name, leak, leak_slice,
 };
 use crate::status::GRPC_CODE_NAMES;
-
-/// Prometheus' default buckets, which go-grpc-middleware uses, in seconds.
-pub const DEFAULT_BUCKETS: &[f64] = &[
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-];
-
-/// Bucket advice of the OpenTelemetry RPC semantic conventions, in seconds.
-pub const OTEL_BUCKETS: &[f64] = &[
-    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
-];
 
 /// Which naming convention the series follow.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -77,6 +68,8 @@ impl Config {
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct GrpcMetricsLayerBuilder {
     methods: Vec<GrpcMethod>,
+    /// Set by [`GrpcMetricsLayerBuilder::without_methods`].
+    without_methods: bool,
     errors: Vec<ConfigError>,
     naming: GrpcNaming,
     histogram: bool,
@@ -90,6 +83,7 @@ impl Default for GrpcMetricsLayerBuilder {
     fn default() -> Self {
         Self {
             methods: Vec::new(),
+            without_methods: false,
             errors: Vec::new(),
             naming: GrpcNaming::default(),
             histogram: true,
@@ -143,6 +137,16 @@ impl GrpcMetricsLayerBuilder {
         self
     }
 
+    /// Builds a layer with no registered method: every call is labelled
+    /// `unknown` (`_OTHER` for the OpenTelemetry naming) and no series is
+    /// pre-created. Without this, [`build`](Self::build) refuses a builder
+    /// given no service, descriptor set or method table, which is almost
+    /// always a forgotten [`service`](Self::service).
+    pub fn without_methods(mut self) -> Self {
+        self.without_methods = true;
+        self
+    }
+
     /// The naming convention (default go-grpc-middleware's).
     pub fn naming(mut self, naming: GrpcNaming) -> Self {
         self.naming = naming;
@@ -158,7 +162,8 @@ impl GrpcMetricsLayerBuilder {
     }
 
     /// Bucket upper bounds of the duration histogram, in seconds (default
-    /// [`DEFAULT_BUCKETS`], or [`OTEL_BUCKETS`] for the OpenTelemetry naming).
+    /// [`buckets::PROMETHEUS_DEFAULT`], go-grpc-middleware's, or
+    /// [`buckets::OTEL_DURATION`] for the OpenTelemetry naming).
     pub fn buckets(mut self, buckets: &[f64]) -> Self {
         self.buckets = Some(buckets.to_vec());
         self
@@ -199,6 +204,15 @@ impl GrpcMetricsLayerBuilder {
         if let Some(error) = self.errors.into_iter().next() {
             return Err(error);
         }
+        if self.methods.is_empty() && !self.without_methods {
+            return Err(ConfigError::new(
+                "no gRPC method is registered, so every call would be labelled `unknown`: \
+                 register each tonic service with `service::<S>(descriptor_set)` (or give \
+                 `descriptor_set(..)` or `methods(..)`), or call `without_methods()` to \
+                 label every call `unknown` on purpose"
+                    .to_owned(),
+            ));
+        }
         let prefix = match &self.namespace {
             Some(namespace) => {
                 check_metric_name("namespace", namespace)?;
@@ -210,9 +224,14 @@ impl GrpcMetricsLayerBuilder {
             check_label_name("const_label", name)?;
         }
         let otel = self.naming == GrpcNaming::OpenTelemetry;
-        let buckets = self
-            .buckets
-            .unwrap_or_else(|| if otel { OTEL_BUCKETS } else { DEFAULT_BUCKETS }.to_vec());
+        let buckets = self.buckets.unwrap_or_else(|| {
+            if otel {
+                buckets::OTEL_DURATION
+            } else {
+                buckets::PROMETHEUS_DEFAULT
+            }
+            .to_vec()
+        });
         check_buckets("buckets", &buckets)?;
         let mut methods = self.methods;
         let mut seen = std::collections::HashSet::new();

@@ -100,7 +100,7 @@ mod service;
 mod status;
 
 pub use self::body::{RequestBody, ResponseBody};
-pub use self::config::{DEFAULT_BUCKETS, GrpcMetricsLayerBuilder, GrpcNaming, OTEL_BUCKETS};
+pub use self::config::{GrpcMetricsLayerBuilder, GrpcNaming};
 pub use self::future::ResponseFuture;
 pub use self::layer::GrpcMetricsLayer;
 pub use self::methods::{GrpcMethod, GrpcType, methods_from_descriptor_set};
