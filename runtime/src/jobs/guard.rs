@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use metrics::Gauge;
 
-use super::tracker::Shared;
+use super::shared::Shared;
 use crate::MetricEnum;
 use crate::recorder_identity::{self, AmbientSlot};
 

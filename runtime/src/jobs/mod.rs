@@ -50,6 +50,7 @@
 
 mod guard;
 mod handles;
+mod shared;
 mod tracker;
 
 pub use self::guard::JobGuard;

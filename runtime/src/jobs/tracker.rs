@@ -1,16 +1,16 @@
 //! The tracker: one per job family, cheap to clone and share.
 
 use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::guard::JobGuard;
-use super::handles::{JobHandles, Series};
+use super::handles::Series;
+use super::shared::Shared;
 use crate::MetricEnum;
 use crate::catalogue::{LabelValues, MetricKind, Unit};
 use crate::declare::{
     ConfigError, Declaration, check_buckets, check_metric_name, leak, leak_slice,
 };
-use crate::recorder_identity::{AMBIENT_SLOTS, AmbientSlot};
 
 /// The outcome of a job whose guard was dropped without one.
 const CANCELLED: &str = "cancelled";
@@ -23,29 +23,6 @@ const CANCELLED: &str = "cancelled";
 pub struct JobTracker<K, O> {
     shared: Arc<Shared>,
     types: PhantomData<fn(K) -> O>,
-}
-
-pub(super) struct Shared {
-    pub(super) series: Series,
-    /// Index of `cancelled` in `series.outcomes`.
-    pub(super) cancelled: usize,
-    cache: [OnceLock<JobHandles>; AMBIENT_SLOTS],
-}
-
-impl Shared {
-    /// The handles of ambient recorder `slot`, registered on first use.
-    pub(super) fn cached(
-        &self,
-        slot: AmbientSlot,
-        recorder: &dyn metrics::Recorder,
-    ) -> &JobHandles {
-        self.cache[slot].get_or_init(|| self.series.register_all(recorder))
-    }
-
-    /// The handles of `slot`, which [`cached`](Self::cached) filled when the job started.
-    pub(super) fn filled(&self, slot: AmbientSlot) -> Option<&JobHandles> {
-        self.cache[slot].get()
-    }
 }
 
 impl<K, O> Clone for JobTracker<K, O> {
@@ -116,11 +93,7 @@ impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
             module: module_path!(),
         };
         declare(&series, leak_slice(self.buckets));
-        let shared = Shared {
-            series,
-            cancelled,
-            cache: [OnceLock::new(), OnceLock::new()],
-        };
+        let shared = Shared::new(series, cancelled);
         Ok(JobTracker {
             shared: Arc::new(shared),
             types: PhantomData,

@@ -122,6 +122,7 @@ mod handles;
 mod layer;
 mod placement;
 mod service;
+mod shared;
 
 pub use self::body::ResponseBody;
 pub use self::config::HttpMetricsLayerBuilder;
