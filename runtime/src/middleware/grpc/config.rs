@@ -2,14 +2,9 @@
 
 use metrics::Label;
 
-use super::GrpcMetricsLayer;
 use super::methods::{GrpcMethod, methods_from_descriptor_set};
-use super::status::{CODES, OTEL_CODE_NAMES};
-use crate::buckets;
-use crate::declare::{
-    ConfigError, check_buckets, check_label_name, check_metric_name, leak, leak_slice,
-};
-use crate::status::GRPC_CODE_NAMES;
+use super::status::CODES;
+use crate::declare::ConfigError;
 
 /// Which naming convention the series follow.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,10 +28,10 @@ pub(super) struct MethodLabels {
 /// The layer's settings, leaked once per layer so handles can borrow them.
 pub(super) struct Config {
     pub(super) naming: GrpcNaming,
-    pub(super) started: &'static str,
-    pub(super) handled: &'static str,
-    pub(super) received: &'static str,
-    pub(super) sent: &'static str,
+    pub(super) started: Option<&'static str>,
+    pub(super) handled: Option<&'static str>,
+    pub(super) received: Option<&'static str>,
+    pub(super) sent: Option<&'static str>,
     /// The duration histogram: go's (no code label) when `naming` is
     /// go-grpc-middleware, OpenTelemetry's (by code) otherwise.
     pub(super) duration: Option<&'static str>,
@@ -46,10 +41,18 @@ pub(super) struct Config {
     pub(super) methods: &'static [MethodLabels],
     /// `(path, index in methods)`, sorted by path.
     pub(super) paths: &'static [(&'static str, usize)],
+    /// The codes whose `handled` series are pre-created.
+    pub(super) precreated_codes: &'static [usize],
     pub(super) module: &'static str,
 }
 
 impl Config {
+    /// The family labelled by code: go's `handled` counter, or
+    /// OpenTelemetry's duration histogram.
+    pub(super) fn coded_family(&self) -> &'static str {
+        self.handled.or(self.duration).unwrap_or_default()
+    }
+
     /// The index of the method at `path`; unknown paths share the last one.
     pub(super) fn method_index(&self, path: &str) -> usize {
         match self.paths.binary_search_by(|(known, _)| (*known).cmp(path)) {
@@ -63,20 +66,21 @@ impl Config {
     }
 }
 
-/// Configures a [`GrpcMetricsLayer`]; from [`GrpcMetricsLayer::builder`].
+/// Configures a [`GrpcMetricsLayer`](super::GrpcMetricsLayer); from
+/// [`GrpcMetricsLayer::builder`](super::GrpcMetricsLayer::builder).
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct GrpcMetricsLayerBuilder {
-    methods: Vec<GrpcMethod>,
+    pub(super) methods: Vec<GrpcMethod>,
     /// Set by [`GrpcMetricsLayerBuilder::without_methods`].
-    without_methods: bool,
-    errors: Vec<ConfigError>,
-    naming: GrpcNaming,
-    histogram: bool,
-    buckets: Option<Vec<f64>>,
-    namespace: Option<String>,
-    const_labels: Vec<(String, String)>,
-    precreated_codes: Vec<usize>,
+    pub(super) without_methods: bool,
+    pub(super) errors: Vec<ConfigError>,
+    pub(super) naming: GrpcNaming,
+    pub(super) histogram: bool,
+    pub(super) buckets: Option<Vec<f64>>,
+    pub(super) namespace: Option<String>,
+    pub(super) const_labels: Vec<(String, String)>,
+    pub(super) precreated_codes: Vec<usize>,
 }
 
 impl Default for GrpcMetricsLayerBuilder {
@@ -162,8 +166,8 @@ impl GrpcMetricsLayerBuilder {
     }
 
     /// Bucket upper bounds of the duration histogram, in seconds (default
-    /// [`buckets::PROMETHEUS_DEFAULT`], go-grpc-middleware's, or
-    /// [`buckets::OTEL_DURATION`] for the OpenTelemetry naming).
+    /// [`crate::buckets::PROMETHEUS_DEFAULT`], go-grpc-middleware's, or
+    /// [`crate::buckets::OTEL_DURATION`] for the OpenTelemetry naming).
     pub fn buckets(mut self, buckets: &[f64]) -> Self {
         self.buckets = Some(buckets.to_vec());
         self
@@ -191,129 +195,5 @@ impl GrpcMetricsLayerBuilder {
             .filter(|code| *code < CODES)
             .collect();
         self
-    }
-
-    /// Checks the configuration, declares every series in the
-    /// [catalogue](mod@crate::catalogue), pre-creates the zero series of every
-    /// registered method under the current recorder, and returns the layer.
-    ///
-    /// Declarations are kept for the life of the process: build the layer
-    /// once and clone it.
-    #[track_caller]
-    pub fn build(self) -> Result<GrpcMetricsLayer, ConfigError> {
-        if let Some(error) = self.errors.into_iter().next() {
-            return Err(error);
-        }
-        if self.methods.is_empty() && !self.without_methods {
-            return Err(ConfigError::new(
-                "no gRPC method is registered, so every call would be labelled `unknown`: \
-                 register each tonic service with `service::<S>(descriptor_set)` (or give \
-                 `descriptor_set(..)` or `methods(..)`), or call `without_methods()` to \
-                 label every call `unknown` on purpose"
-                    .to_owned(),
-            ));
-        }
-        let prefix = match &self.namespace {
-            Some(namespace) => {
-                check_metric_name("namespace", namespace)?;
-                format!("{namespace}_")
-            }
-            None => String::new(),
-        };
-        for (name, _) in &self.const_labels {
-            check_label_name("const_label", name)?;
-        }
-        let otel = self.naming == GrpcNaming::OpenTelemetry;
-        let buckets = self.buckets.unwrap_or_else(|| {
-            if otel {
-                buckets::OTEL_DURATION
-            } else {
-                buckets::PROMETHEUS_DEFAULT
-            }
-            .to_vec()
-        });
-        check_buckets("buckets", &buckets)?;
-        let mut methods = self.methods;
-        let mut seen = std::collections::HashSet::new();
-        methods.retain(|method| seen.insert(method.path()));
-        let const_labels: Vec<Label> = self
-            .const_labels
-            .into_iter()
-            .map(|(name, value)| Label::from_static_parts(leak(name), leak(value)))
-            .collect();
-        let labels_of = |parts: Vec<(&'static str, &'static str)>| MethodLabels {
-            labels: leak_slice(
-                parts
-                    .into_iter()
-                    .map(|(name, value)| Label::from_static_parts(name, value))
-                    .chain(const_labels.iter().cloned())
-                    .collect(),
-            ),
-        };
-        let mut labels: Vec<MethodLabels> = methods
-            .iter()
-            .map(|method| {
-                labels_of(if otel {
-                    vec![
-                        ("rpc_system_name", "grpc"),
-                        (
-                            "rpc_method",
-                            leak(format!("{}/{}", method.service(), method.method())),
-                        ),
-                    ]
-                } else {
-                    vec![
-                        ("grpc_type", method.kind().as_str()),
-                        ("grpc_service", leak(method.service())),
-                        ("grpc_method", leak(method.method())),
-                    ]
-                })
-            })
-            .collect();
-        labels.push(labels_of(if otel {
-            vec![("rpc_system_name", "grpc"), ("rpc_method", "_OTHER")]
-        } else {
-            vec![
-                ("grpc_type", "unknown"),
-                ("grpc_service", "unknown"),
-                ("grpc_method", "unknown"),
-            ]
-        }));
-        let mut paths: Vec<(&'static str, usize)> = methods
-            .iter()
-            .enumerate()
-            .map(|(index, method)| (leak(method.path()), index))
-            .collect();
-        paths.sort_unstable();
-        let name = |suffix: &str| leak(format!("{prefix}{suffix}"));
-        let config: &'static Config = Box::leak(Box::new(Config {
-            naming: self.naming,
-            started: name("grpc_server_started_total"),
-            handled: name("grpc_server_handled_total"),
-            received: name("grpc_server_msg_received_total"),
-            sent: name("grpc_server_msg_sent_total"),
-            duration: if otel {
-                Some(name("rpc_server_call_duration_seconds"))
-            } else {
-                self.histogram.then(|| name("grpc_server_handling_seconds"))
-            },
-            code_label: if otel { "rpc_status_code" } else { "grpc_code" },
-            code_names: if otel {
-                &OTEL_CODE_NAMES
-            } else {
-                GRPC_CODE_NAMES
-            },
-            methods: leak_slice(labels),
-            paths: leak_slice(paths),
-            module: module_path!(),
-        }));
-        let codes = leak_slice(
-            self.precreated_codes
-                .iter()
-                .map(|code| config.code_names[*code])
-                .collect(),
-        );
-        super::declare::declare(config, leak_slice(buckets), codes);
-        Ok(GrpcMetricsLayer::from_config(config))
     }
 }

@@ -51,27 +51,29 @@ pub(super) fn declare(
             labels,
             buckets: &[],
         };
-        if config.naming == GrpcNaming::GoGrpcMiddleware {
+        if let (Some(started), Some(handled), Some(received), Some(sent)) =
+            (config.started, config.handled, config.received, config.sent)
+        {
             counter(
-                config.started,
+                started,
                 "Total number of RPCs started on the server.",
                 base.clone(),
             )
             .declare(config.module);
             counter(
-                config.handled,
+                handled,
                 "Total number of RPCs completed on the server, regardless of success or failure.",
                 coded(),
             )
             .declare(config.module);
             counter(
-                config.received,
+                received,
                 "Total number of RPC stream messages received on the server.",
                 base.clone(),
             )
             .declare(config.module);
             counter(
-                config.sent,
+                sent,
                 "Total number of gRPC stream messages sent by the server.",
                 base.clone(),
             )

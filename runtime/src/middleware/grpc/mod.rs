@@ -87,6 +87,7 @@
 //! updates: no label is built and nothing is hashed.
 
 mod body;
+mod build;
 mod config;
 mod declare;
 mod descriptor;
