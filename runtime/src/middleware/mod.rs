@@ -26,6 +26,8 @@
 pub mod grpc;
 #[cfg(feature = "axum")]
 pub mod http;
+#[cfg(feature = "_middleware")]
+mod plumbing;
 
 #[cfg(feature = "tonic")]
 pub use self::grpc::GrpcMetricsLayer;

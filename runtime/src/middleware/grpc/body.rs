@@ -8,10 +8,10 @@ use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 
 use super::frames::FrameCounter;
-use super::future::set_polling;
 use super::guard::CallGuard;
 use super::handles::MethodHandles;
 use super::status::{UNKNOWN, code_in};
+use crate::middleware::plumbing::poll_marked;
 
 pin_project! {
     /// Response body of [`GrpcMetrics`](super::GrpcMetrics): counts sent
@@ -55,9 +55,7 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
         let mut this = self.project();
-        set_polling(this.guard, true);
-        let frame = this.inner.as_mut().poll_frame(cx);
-        set_polling(this.guard, false);
+        let frame = poll_marked(this.guard, || this.inner.as_mut().poll_frame(cx));
         let frame = ready!(frame);
         let head_code = this.head_code.unwrap_or(UNKNOWN);
         match &frame {

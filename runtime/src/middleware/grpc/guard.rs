@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::handles::MethodHandles;
 use super::status::{CANCELED, INTERNAL};
+use crate::middleware::plumbing;
 
 /// Counts one call when it ends. Lives in the response future, then in the
 /// response body.
@@ -34,16 +35,17 @@ impl CallGuard {
         self.handles.as_ref()
     }
 
-    /// Marks the start and the end of a poll of the inner future or body.
-    pub(super) fn polling(&mut self, polling: bool) {
-        self.polling = polling;
-    }
-
     /// Counts the call as handled with gRPC code `code`.
     pub(super) fn finish(&mut self, code: usize) {
         if let Some(handles) = self.handles.take() {
             handles.finish(code, self.start.elapsed().as_secs_f64());
         }
+    }
+}
+
+impl plumbing::CallEnd for CallGuard {
+    fn set_polling(&mut self, polling: bool) {
+        self.polling = polling;
     }
 }
 
@@ -53,7 +55,7 @@ impl Drop for CallGuard {
         // its end (the client cancelled, reset the stream or went away), or
         // when a poll panicked: unwinding through this layer, or caught by
         // `catch_unwind` and dropped afterwards.
-        let panicked = std::thread::panicking() || self.polling;
+        let panicked = plumbing::ended_by_panic(self.polling);
         self.finish(if panicked { INTERNAL } else { CANCELED });
     }
 }

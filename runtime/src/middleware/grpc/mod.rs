@@ -98,6 +98,7 @@ mod handles;
 mod layer;
 mod methods;
 mod service;
+mod shared;
 mod status;
 
 pub use self::body::{RequestBody, ResponseBody};

@@ -8,6 +8,7 @@ use pin_project_lite::pin_project;
 
 use super::body::ResponseBody;
 use super::guard::{RequestGuard, SERVER_ERROR_STATUS};
+use crate::middleware::plumbing::poll_marked;
 
 pin_project! {
     /// Response future of [`HttpMetrics`](super::HttpMetrics).
@@ -27,9 +28,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        set_polling(this.guard, true);
-        let result = this.inner.poll(cx);
-        set_polling(this.guard, false);
+        let result = poll_marked(this.guard, || this.inner.poll(cx));
         let result = ready!(result);
         let mut guard = this.guard.take();
         Poll::Ready(match result {
@@ -45,11 +44,5 @@ where
                 Err(error)
             }
         })
-    }
-}
-
-fn set_polling(guard: &mut Option<RequestGuard>, polling: bool) {
-    if let Some(guard) = guard {
-        guard.polling(polling);
     }
 }

@@ -6,6 +6,7 @@ use metrics::Gauge;
 
 use super::config::Config;
 use super::handles::{Labels, MethodHandles};
+use crate::middleware::plumbing;
 
 /// Status of a request whose response future or body was dropped before the
 /// end of the body: the client went away. 499 is nginx's "client closed
@@ -70,11 +71,6 @@ impl RequestGuard {
         }
     }
 
-    /// Marks the start and the end of a poll of the inner future or body.
-    pub(super) fn polling(&mut self, polling: bool) {
-        self.polling = polling;
-    }
-
     /// Counts the request under `status` and takes it off the active gauge.
     pub(super) fn finish(&mut self, status: &'static str, response_bytes: u64) {
         let Some(handles) = self.handles.take() else {
@@ -105,12 +101,18 @@ impl RequestGuard {
     }
 }
 
+impl plumbing::CallEnd for RequestGuard {
+    fn set_polling(&mut self, polling: bool) {
+        self.polling = polling;
+    }
+}
+
 impl Drop for RequestGuard {
     fn drop(&mut self) {
         // Reached unfinished only when the response future or body was
         // dropped (client gone, timeout) or a poll of it panicked: unwinding
         // through it, or caught by `catch_unwind` and dropped afterwards.
-        let panicked = std::thread::panicking() || self.polling;
+        let panicked = plumbing::ended_by_panic(self.polling);
         let status = if panicked {
             SERVER_ERROR_STATUS
         } else {

@@ -6,6 +6,7 @@ use std::task::{Context, Poll};
 use super::body::ResponseBody;
 use super::future::ResponseFuture;
 use super::shared::Shared;
+use crate::middleware::plumbing::inner_service_accessors;
 
 /// A service recording HTTP server metrics; from [`HttpMetricsLayer`](super::HttpMetricsLayer).
 #[derive(Clone)]
@@ -18,22 +19,9 @@ impl<S> HttpMetrics<S> {
     pub(super) fn new(inner: S, shared: Arc<Shared>) -> Self {
         Self { inner, shared }
     }
-
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the service.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
 }
+
+inner_service_accessors!(HttpMetrics);
 
 impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for HttpMetrics<S>
 where
