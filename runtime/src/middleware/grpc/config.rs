@@ -2,7 +2,8 @@
 
 use metrics::Label;
 
-use super::methods::{GrpcMethod, methods_from_descriptor_set};
+use super::descriptor::methods_from_descriptor_set;
+use super::methods::GrpcMethod;
 use super::status::CODES;
 use crate::declare::ConfigError;
 

@@ -103,7 +103,8 @@ mod status;
 
 pub use self::body::{RequestBody, ResponseBody};
 pub use self::config::{GrpcMetricsLayerBuilder, GrpcNaming};
+pub use self::descriptor::methods_from_descriptor_set;
 pub use self::future::ResponseFuture;
 pub use self::layer::GrpcMetricsLayer;
-pub use self::methods::{GrpcMethod, GrpcType, methods_from_descriptor_set};
+pub use self::methods::{GrpcMethod, GrpcType};
 pub use self::service::GrpcMetrics;
