@@ -4,10 +4,10 @@
 
 use metrics::Label;
 
+use super::codes::OTEL_CODE_NAMES;
 use super::config::{Config, GrpcMetricsLayerBuilder, GrpcNaming, MethodLabels};
 use super::layer::GrpcMetricsLayer;
 use super::methods::GrpcMethod;
-use super::status::OTEL_CODE_NAMES;
 use crate::buckets;
 use crate::declare::{
     ConfigError, check_buckets, check_label_name, check_metric_name, leak, leak_slice,

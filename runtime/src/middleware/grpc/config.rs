@@ -2,9 +2,9 @@
 
 use metrics::Label;
 
+use super::codes::CODES;
 use super::descriptor::methods_from_descriptor_set;
 use super::methods::GrpcMethod;
-use super::status::CODES;
 use crate::declare::ConfigError;
 
 /// Which naming convention the series follow.

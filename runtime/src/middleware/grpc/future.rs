@@ -8,8 +8,8 @@ use std::task::{Context, Poll, ready};
 use pin_project_lite::pin_project;
 
 use super::body::ResponseBody;
-use super::guard::CallGuard;
-use super::status::{UNKNOWN, code_from_head};
+use super::codes::{UNKNOWN, code_from_head};
+use super::guard::GrpcCallGuard;
 use crate::middleware::plumbing::poll_marked;
 
 pin_project! {
@@ -17,7 +17,7 @@ pin_project! {
     pub struct ResponseFuture<F> {
         #[pin]
         pub(super) inner: F,
-        pub(super) guard: Option<CallGuard>,
+        pub(super) guard: Option<GrpcCallGuard>,
     }
 }
 

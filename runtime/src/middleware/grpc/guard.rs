@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
+use super::codes::{CANCELED, INTERNAL};
 use super::handles::MethodHandles;
-use super::status::{CANCELED, INTERNAL};
 use crate::middleware::plumbing;
 
 /// Counts one call when it ends. Lives in the response future, then in the
 /// response body.
-pub(super) struct CallGuard {
+pub(super) struct GrpcCallGuard {
     /// `None` once the call is counted.
     handles: Option<Arc<MethodHandles>>,
     start: quanta::Instant,
@@ -17,7 +17,7 @@ pub(super) struct CallGuard {
     polling: bool,
 }
 
-impl CallGuard {
+impl GrpcCallGuard {
     /// Starts a call: counts it as started and starts the clock.
     pub(super) fn start(handles: Arc<MethodHandles>) -> Self {
         if let Some(started) = &handles.started {
@@ -43,13 +43,13 @@ impl CallGuard {
     }
 }
 
-impl plumbing::CallEnd for CallGuard {
+impl plumbing::CallEnd for GrpcCallGuard {
     fn set_polling(&mut self, polling: bool) {
         self.polling = polling;
     }
 }
 
-impl Drop for CallGuard {
+impl Drop for GrpcCallGuard {
     fn drop(&mut self) {
         // Reached unfinished only when the server dropped the call before
         // its end (the client cancelled, reset the stream or went away), or

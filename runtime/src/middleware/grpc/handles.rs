@@ -4,8 +4,8 @@ use std::sync::{Arc, OnceLock};
 
 use metrics::{Counter, Histogram, Key, Label, Recorder};
 
+use super::codes::CODES;
 use super::config::{Config, GrpcNaming};
-use super::status::CODES;
 use crate::recorder_identity::{self, AmbientSlot};
 
 /// Which recorder a method's code-specific handles are registered with.

@@ -88,6 +88,7 @@
 
 mod body;
 mod build;
+mod codes;
 mod config;
 mod declare;
 mod descriptor;
@@ -99,7 +100,6 @@ mod layer;
 mod methods;
 mod service;
 mod shared;
-mod status;
 
 pub use self::body::{RequestBody, ResponseBody};
 pub use self::config::{GrpcMetricsLayerBuilder, GrpcNaming};

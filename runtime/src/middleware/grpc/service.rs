@@ -5,7 +5,7 @@ use std::task::{Context, Poll};
 
 use super::body::{RequestBody, ResponseBody};
 use super::future::ResponseFuture;
-use super::guard::CallGuard;
+use super::guard::GrpcCallGuard;
 use super::shared::Shared;
 use crate::middleware::plumbing::inner_service_accessors;
 
@@ -42,7 +42,7 @@ where
         let request = request.map(|body| RequestBody::new(body, Some(Arc::clone(&handles))));
         ResponseFuture {
             inner: self.inner.call(request),
-            guard: Some(CallGuard::start(handles)),
+            guard: Some(GrpcCallGuard::start(handles)),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use metrics::Gauge;
 
 use super::config::Config;
-use super::handles::{Labels, MethodHandles};
+use super::handles::{Labels, RouteMethodHandles};
 use crate::middleware::plumbing;
 
 /// Status of a request whose response future or body was dropped before the
@@ -20,7 +20,7 @@ pub const CLIENT_CLOSED_STATUS: &str = "499";
 pub const SERVER_ERROR_STATUS: &str = "500";
 
 enum Handles {
-    Cached(Arc<MethodHandles>),
+    Cached(Arc<RouteMethodHandles>),
     /// Resolved through the current recorder when the request ends; the
     /// gauge is kept so it returns exactly to where it was.
     Direct {
@@ -42,7 +42,7 @@ pub(super) struct RequestGuard {
 }
 
 impl RequestGuard {
-    pub(super) fn cached(handles: Arc<MethodHandles>, request_bytes: Option<u64>) -> Self {
+    pub(super) fn cached(handles: Arc<RouteMethodHandles>, request_bytes: Option<u64>) -> Self {
         handles.active.increment(1.0);
         Self {
             handles: Some(Handles::Cached(handles)),
