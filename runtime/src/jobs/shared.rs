@@ -1,16 +1,16 @@
 //! What a tracker, its clones and its running jobs share.
 
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 use super::handles::{JobHandles, Series};
-use crate::recorder_identity::{AMBIENT_SLOTS, AmbientSlot};
+use crate::per_recorder::PerRecorder;
 
 /// One tracker's series and its handles per ambient recorder.
 pub(super) struct Shared {
     pub(super) series: Series,
     /// Index of `cancelled` in `series.outcomes`.
     pub(super) cancelled: usize,
-    cache: [OnceLock<JobHandles>; AMBIENT_SLOTS],
+    cache: PerRecorder<Arc<JobHandles>>,
 }
 
 impl Shared {
@@ -18,21 +18,19 @@ impl Shared {
         Self {
             series,
             cancelled,
-            cache: [OnceLock::new(), OnceLock::new()],
+            cache: PerRecorder::new(),
         }
     }
 
-    /// The handles of ambient recorder `slot`, registered on first use.
-    pub(super) fn cached(
-        &self,
-        slot: AmbientSlot,
-        recorder: &dyn metrics::Recorder,
-    ) -> &JobHandles {
-        self.cache[slot].get_or_init(|| self.series.register_all(recorder))
-    }
-
-    /// The handles of `slot`, which [`cached`](Self::cached) filled when the job started.
-    pub(super) fn filled(&self, slot: AmbientSlot) -> Option<&JobHandles> {
-        self.cache[slot].get()
+    /// The handles of the current recorder: cached for an ambient one,
+    /// registered for this job alone under a local one.
+    pub(super) fn handles(&self) -> Arc<JobHandles> {
+        self.cache.with(
+            |recorder| Arc::new(self.series.register_all(recorder)),
+            |recorder, cached| match cached {
+                Some(cached) => Arc::clone(cached.value()),
+                None => Arc::new(self.series.register_all(recorder)),
+            },
+        )
     }
 }
