@@ -58,6 +58,7 @@
 
 pub mod bounded;
 pub mod catalogue;
+mod declare;
 pub mod exporter_routes;
 pub mod group;
 pub mod health;
@@ -77,6 +78,7 @@ pub mod testing;
 pub mod __private;
 
 pub use crate::catalogue::catalogue;
+pub use crate::declare::ConfigError;
 pub use crate::metric_enum::MetricEnum;
 pub use crate::state::{StateEncoding, StateMetric};
 pub use crate::status::{ErrorStatus, RpcStatus};

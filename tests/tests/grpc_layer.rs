@@ -611,3 +611,39 @@ async fn opentelemetry_naming_records_call_duration_by_code() {
     settle(name, &other, 1.0).await;
     assert_eq!(value(name, &other), Some(1.0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_layer_without_a_service_is_refused_unless_asked_for() {
+    let error = GrpcMetricsLayer::builder()
+        .namespace("forgotten")
+        .build()
+        .expect_err("no service registered");
+    assert!(
+        error.to_string().contains("service::<S>(descriptor_set)"),
+        "{error}"
+    );
+
+    // Asked for: every call is labelled unknown, over real HTTP/2.
+    recorder();
+    let layer = GrpcMetricsLayer::builder()
+        .namespace("unregistered")
+        .without_methods()
+        .build()
+        .expect("no methods on purpose");
+    let address = serve(layer).await;
+    client(address)
+        .await
+        .unary(request("x"))
+        .await
+        .expect("the call succeeds");
+    let unknown = [
+        ("grpc_type", "unknown"),
+        ("grpc_service", "unknown"),
+        ("grpc_method", "unknown"),
+    ];
+    settle("unregistered_grpc_server_started_total", &unknown, 1.0).await;
+    assert_eq!(
+        value("unregistered_grpc_server_started_total", &unknown),
+        Some(1.0)
+    );
+}

@@ -172,11 +172,21 @@ async fn nested_routers_give_the_full_route_template() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn metrics_health_and_chosen_routes_are_excluded() {
+async fn exporter_routes_and_chosen_routes_are_excluded() {
     recorder();
+    // What an exporter registers when it builds its router.
+    vitals::exporter_routes::register(&[
+        "/metrics",
+        "/health",
+        "/livez",
+        "/readyz",
+        "/readyz/{check}",
+        "/status",
+    ]);
     let ok = || get(|| async { "ok" });
     let routes = Router::new()
         .route("/metrics", ok())
+        .route("/status", ok())
         .route("/health", ok())
         .route("/livez", ok())
         .route("/readyz", ok())
@@ -190,6 +200,7 @@ async fn metrics_health_and_chosen_routes_are_excluded() {
     let address = serve(routes.clone().layer(layer.expect("a valid layer"))).await;
     for path in [
         "/metrics",
+        "/status",
         "/health",
         "/livez",
         "/readyz",
@@ -665,4 +676,36 @@ async fn concurrent_requests_are_counted_exactly() {
         ),
         Some(0.0)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn building_one_configuration_twice_declares_once_and_shares_series() {
+    recorder();
+    let build = || {
+        HttpMetricsLayer::builder()
+            .prefix("twice")
+            .build()
+            .expect("a valid layer")
+    };
+    let declarations = || {
+        vitals::catalogue()
+            .descriptors()
+            .iter()
+            .filter(|descriptor| descriptor.name().starts_with("twice_"))
+            .map(|descriptor| *descriptor as *const _ as usize)
+            .collect::<Vec<_>>()
+    };
+    let first = build();
+    let declared = declarations();
+    assert_eq!(declared.len(), 3, "requests, duration, active");
+    let second = build();
+    assert_eq!(declarations(), declared, "no second declaration");
+
+    let app = || Router::new().route("/work", get(|| async { "ok" }));
+    let one = serve(app().layer(first)).await;
+    let other = serve(app().layer(second)).await;
+    assert_eq!(get_path(one, "/work").await, StatusCode::OK);
+    assert_eq!(get_path(other, "/work").await, StatusCode::OK);
+    settle("twice_requests_total", &labels("GET", "/work", "200"), 2.0).await;
+    assert_eq!(series_of("twice_requests_total").len(), 1);
 }

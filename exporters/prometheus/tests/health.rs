@@ -207,7 +207,7 @@ async fn readiness_follows_the_state_and_status_reports_it() {
         (answer.status, answer.body.as_str()),
         (
             503,
-            "[-]coordinator_state failed: reason withheld\nreadyz check failed\n"
+            "[-]coordinator_state failed: in state recovery\nreadyz check failed\n"
         )
     );
     assert_eq!(get(server.address, "/health/live", &[]).await.status, 200);

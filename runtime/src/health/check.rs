@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::state::StateSource;
+use super::state::{StateSnapshot, StateSource};
 
 /// A boxed, `Send` future, as async checks return.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -36,18 +36,38 @@ impl Probe {
 /// Why a check failed.
 ///
 /// The reason is for the log only: probe endpoints list the failed check's
-/// name, never its reason, which could leak internal details.
+/// name, never its reason, which could leak internal details. A failure
+/// may also carry a [public reason](Self::public_reason), which probes may
+/// show: a state check says which state the application is in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckFailure {
     reason: Cow<'static, str>,
+    public_reason: Option<Cow<'static, str>>,
 }
 
 impl CheckFailure {
     /// A failure with this reason.
     pub fn new(reason: impl fmt::Display) -> Self {
+        Self::from(reason.to_string())
+    }
+
+    /// The failure of a state check: the application is in `snapshot`,
+    /// which is not ready. Its public reason names the state
+    /// (`in state recovery`); its reason adds code and meaning.
+    pub fn not_ready_state(snapshot: &StateSnapshot) -> Self {
         Self {
-            reason: Cow::Owned(reason.to_string()),
+            reason: Cow::Owned(format!(
+                "state `{}` ({}): {}",
+                snapshot.name, snapshot.code, snapshot.meaning
+            )),
+            public_reason: Some(Cow::Owned(format!("in state {}", snapshot.name))),
         }
+    }
+
+    /// What a probe endpoint may show of this failure, if anything: the
+    /// state a state check found, never a check's own error text.
+    pub fn public_reason(&self) -> Option<&str> {
+        self.public_reason.as_deref()
     }
 
     /// The reason, for logs.
@@ -68,6 +88,7 @@ impl From<String> for CheckFailure {
     fn from(reason: String) -> Self {
         Self {
             reason: Cow::Owned(reason),
+            public_reason: None,
         }
     }
 }
@@ -76,6 +97,7 @@ impl From<&'static str> for CheckFailure {
     fn from(reason: &'static str) -> Self {
         Self {
             reason: Cow::Borrowed(reason),
+            public_reason: None,
         }
     }
 }
@@ -129,10 +151,7 @@ impl Check {
                     if snapshot.ready {
                         Ok(())
                     } else {
-                        Err(CheckFailure::new(format_args!(
-                            "state `{}` ({}): {}",
-                            snapshot.name, snapshot.code, snapshot.meaning
-                        )))
+                        Err(CheckFailure::not_ready_state(&snapshot))
                     }
                 })
             }

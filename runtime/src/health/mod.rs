@@ -46,6 +46,8 @@
 mod check;
 mod registry;
 mod report;
+#[cfg(feature = "tokio")]
+mod run;
 mod state;
 #[cfg(feature = "tonic")]
 mod tonic;
@@ -53,6 +55,8 @@ mod tonic;
 pub use self::check::{BoxFuture, Check, CheckFailure, CheckResult, Probe};
 pub use self::registry::HealthRegistry;
 pub use self::report::{CheckOutcome, Report};
+#[cfg(feature = "tokio")]
+pub use self::run::run_checks;
 pub use self::state::{HealthState, NamedState, StateCell, StateOf, StateSnapshot, StateSource};
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use super::check::{BoxFuture, Check, CheckFailure, CheckResult, Probe, Run, block_on};
 use super::report::{CheckOutcome, Report};
-use super::state::{NamedState, StateSource};
+use super::state::{HealthState, NamedState, StateOf, StateSource};
 
 /// Named liveness and readiness checks and the application's states.
 ///
@@ -108,6 +108,14 @@ impl HealthRegistry {
         self.insert(&name, Probe::Readiness, Run::State(source))
     }
 
+    /// Registers the state of a `#[metric_enum(state = "..", health)]` enum
+    /// under the name of its state gauge, so the name is written once, in
+    /// the attribute: `registry.add_state_of::<Phase>()` is
+    /// `add_state("<its state name>", StateOf::<Phase>::new())`.
+    pub fn add_state_of<E: crate::StateMetric + HealthState>(&self) -> &Self {
+        self.add_state(E::state_descriptor().name(), StateOf::<E>::new())
+    }
+
     /// Removes every check and state of this name.
     pub fn remove(&self, name: &str) -> &Self {
         let name = clean_name(name);
@@ -175,7 +183,10 @@ impl HealthRegistry {
             .collect()
     }
 
-    /// Runs every check of `probe`, one after the other, and reports.
+    /// Runs every check of `probe`, one after the other and without a time
+    /// limit, and reports: for code without a server to keep answering.
+    /// Servers use [`report_within`](Self::report_within) (feature `tokio`),
+    /// where a hung check fails at its timeout.
     pub async fn report(&self, probe: Probe) -> Report {
         let mut outcomes = Vec::new();
         for check in self.checks(probe) {

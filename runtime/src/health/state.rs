@@ -50,8 +50,14 @@ pub struct NamedState {
 
 /// Anything that can say which state the application is in.
 ///
-/// Closures returning a [`StateSnapshot`] implement it, and so does
-/// [`StateCell`] for any [`HealthState`] enum.
+/// Closures returning a [`StateSnapshot`] implement it, and so do
+/// [`StateCell`] for any [`HealthState`] enum and [`StateOf`] for a
+/// `#[metric_enum(state = "..", health)]` enum.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a source of application states",
+    label = "not a state source",
+    note = "for `StateOf<E>`, add `health` to `E`'s `#[metric_enum(state = ..)]`; otherwise give a `StateCell` of a `HealthState` type or a closure returning a `StateSnapshot`"
+)]
 pub trait StateSource: Send + Sync + 'static {
     /// The current state.
     fn current(&self) -> StateSnapshot;
@@ -71,6 +77,11 @@ where
 /// `#[metric_enum(state = "...", health)]` implements it from the variants'
 /// discriminants, label values, doc comments and `#[metric(not_ready)]`;
 /// any enum can implement it by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a health state",
+    label = "not a health state",
+    note = "add `health` to `#[metric_enum(state = ..)]` on `{Self}`, or implement `vitals::health::HealthState` for it"
+)]
 pub trait HealthState: Copy + Send + Sync + 'static {
     /// The numeric code (`1` for recovery mode).
     fn code(&self) -> i64;
@@ -141,12 +152,15 @@ impl<S: HealthState> StateSource for StateCell<S> {
 /// }
 ///
 /// let registry = HealthRegistry::new();
-/// registry.add_state("coordinator_state", StateOf::<CoordinatorState>::new());
+/// // Registered under its gauge's name, `coordinator_state`.
+/// registry.add_state_of::<CoordinatorState>();
 /// CoordinatorState::Recovery.set_current();
 /// assert!(!registry.report_blocking(Probe::Readiness).is_ok());
 /// CoordinatorState::AcceptingManifest.set_current();
 /// assert!(registry.report_blocking(Probe::Readiness).is_ok());
+/// assert_eq!(registry.states()[0].name, "coordinator_state");
 /// assert_eq!(registry.states()[0].state.code, 2);
+/// # let _ = StateOf::<CoordinatorState>::new();
 /// ```
 pub struct StateOf<E>(std::marker::PhantomData<fn() -> E>);
 

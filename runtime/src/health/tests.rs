@@ -164,6 +164,20 @@ fn readiness_follows_a_state_enum_and_status_shows_it() {
 }
 
 #[test]
+fn only_a_state_failure_has_a_public_reason() {
+    let health = HealthRegistry::new();
+    health.add_state("coordinator_state", StateCell::new(Coordinator::Recovery));
+    health.add_readiness("db", || Err("password rejected for admin".into()));
+    let report = health.report_blocking(Probe::Readiness);
+    let public: Vec<Option<&str>> = report
+        .outcomes()
+        .iter()
+        .map(|outcome| outcome.result.as_ref().unwrap_err().public_reason())
+        .collect();
+    assert_eq!(public, [Some("in state recovery"), None]);
+}
+
+#[test]
 fn a_closure_can_be_a_state() {
     let health = HealthRegistry::new();
     let phase = Arc::new(AtomicUsize::new(0));
@@ -248,6 +262,8 @@ mod grpc {
 
     use super::*;
 
+    const SECOND: std::time::Duration = std::time::Duration::from_secs(1);
+
     async fn status_of(service: &HealthService, name: &str) -> i32 {
         let request = ::tonic::Request::new(HealthCheckRequest {
             service: name.to_owned(),
@@ -270,7 +286,7 @@ mod grpc {
 
         assert!(
             !health
-                .update_grpc_health(&reporter, &["", "shop.Checkout"])
+                .update_grpc_health(&reporter, &["", "shop.Checkout"], SECOND)
                 .await
         );
         assert_eq!(status_of(&service, "").await, Wire::NotServing as i32);
@@ -282,7 +298,7 @@ mod grpc {
         state.set(Coordinator::AcceptingManifest);
         assert!(
             health
-                .update_grpc_health(&reporter, &["", "shop.Checkout"])
+                .update_grpc_health(&reporter, &["", "shop.Checkout"], SECOND)
                 .await
         );
         assert_eq!(status_of(&service, "").await, Wire::Serving as i32);

@@ -9,17 +9,20 @@ use super::check::Probe;
 use super::registry::HealthRegistry;
 
 impl HealthRegistry {
-    /// Runs the readiness checks once and sets every service in `services`
-    /// (add `""` for the whole server) to `SERVING` or `NOT_SERVING`.
+    /// Runs the readiness checks once, concurrently and each bounded by
+    /// `timeout` (as the HTTP probes do: a check that hangs fails at its
+    /// timeout and `grpc.health.v1` keeps answering), and sets every service
+    /// in `services` (add `""` for the whole server) to `SERVING` or
+    /// `NOT_SERVING`. Failures are logged.
     ///
     /// Returns whether the process is ready.
-    pub async fn update_grpc_health(&self, reporter: &HealthReporter, services: &[&str]) -> bool {
-        let report = self.report(Probe::Readiness).await;
-        for outcome in report.outcomes() {
-            if let Err(failure) = &outcome.result {
-                tracing::warn!(check = %outcome.name, reason = %failure, "readiness check failed");
-            }
-        }
+    pub async fn update_grpc_health(
+        &self,
+        reporter: &HealthReporter,
+        services: &[&str],
+        timeout: Duration,
+    ) -> bool {
+        let report = self.report_within(Probe::Readiness, timeout).await;
         let status = if report.is_ok() {
             ServingStatus::Serving
         } else {
@@ -33,6 +36,7 @@ impl HealthRegistry {
 
     /// Keeps the gRPC health statuses of `services` in step with readiness,
     /// re-evaluating every `period`, until the returned future is dropped.
+    /// Each check is bounded by `period`: one that takes longer fails.
     ///
     /// ```no_run
     /// # async fn example() {
@@ -52,7 +56,7 @@ impl HealthRegistry {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            self.update_grpc_health(&reporter, &services).await;
+            self.update_grpc_health(&reporter, &services, period).await;
         }
     }
 }

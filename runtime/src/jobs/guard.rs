@@ -3,20 +3,9 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use metrics::Gauge;
-
-use super::tracker::Shared;
+use super::handles::JobHandles;
+use super::shared::Shared;
 use crate::MetricEnum;
-use crate::recorder_identity::{self, AmbientSlot};
-
-/// Where the handles of a job come from.
-enum Handles {
-    /// The tracker's cached handles of an ambient recorder.
-    Cached(AmbientSlot),
-    /// Another recorder: series are resolved when the job ends; the gauge is
-    /// kept from the start so it returns to where it was.
-    Direct(Gauge),
-}
 
 /// A running job, from [`JobTracker::start`](super::JobTracker::start).
 ///
@@ -27,25 +16,16 @@ pub struct JobGuard<K, O> {
     shared: Arc<Shared>,
     kind: usize,
     start: quanta::Instant,
-    /// `None` once the job is counted.
-    handles: Option<Handles>,
+    /// The handles of the recorder current when the job started, so the
+    /// active gauge returns to where it was; `None` once the job is counted.
+    handles: Option<Arc<JobHandles>>,
     types: PhantomData<fn(K) -> O>,
 }
 
 impl<K: MetricEnum, O: MetricEnum> JobGuard<K, O> {
     pub(super) fn start(shared: Arc<Shared>, kind: usize) -> Self {
-        let handles =
-            metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-                Some(slot) => {
-                    shared.cached(slot, recorder).active.increment(1.0);
-                    Handles::Cached(slot)
-                }
-                None => {
-                    let gauge = shared.series.register_active(recorder);
-                    gauge.increment(1.0);
-                    Handles::Direct(gauge)
-                }
-            });
+        let handles = shared.handles();
+        handles.active.increment(1.0);
         Self {
             shared,
             kind,
@@ -67,25 +47,11 @@ impl<K, O> JobGuard<K, O> {
             return;
         };
         let seconds = self.start.elapsed().as_secs_f64();
-        let series = &self.shared.series;
-        match handles {
-            Handles::Cached(slot) => {
-                if let Some(cached) = self.shared.filled(slot) {
-                    cached.total(series, self.kind, outcome).increment(1);
-                    cached.duration(outcome).record(seconds);
-                    cached.active.decrement(1.0);
-                }
-            }
-            Handles::Direct(active) => {
-                metrics::with_recorder(|recorder| {
-                    series
-                        .register_total(recorder, self.kind, outcome)
-                        .increment(1);
-                    series.register_duration(recorder, outcome).record(seconds);
-                });
-                active.decrement(1.0);
-            }
-        }
+        handles
+            .total(&self.shared.series, self.kind, outcome)
+            .increment(1);
+        handles.duration(outcome).record(seconds);
+        handles.active.decrement(1.0);
     }
 }
 

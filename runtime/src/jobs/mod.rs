@@ -50,8 +50,10 @@
 
 mod guard;
 mod handles;
+mod shared;
 mod tracker;
 
 pub use self::guard::JobGuard;
 pub use self::tracker::{JobTracker, JobTrackerBuilder};
-pub use crate::middleware::ConfigError;
+/// Where [`ConfigError`](crate::ConfigError) was before it moved to the crate root.
+pub use crate::declare::ConfigError;

@@ -1,21 +1,16 @@
 //! The tracker: one per job family, cheap to clone and share.
 
 use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::guard::JobGuard;
-use super::handles::{JobHandles, Series};
+use super::handles::Series;
+use super::shared::Shared;
 use crate::MetricEnum;
 use crate::catalogue::{LabelValues, MetricKind, Unit};
-use crate::middleware::{
+use crate::declare::{
     ConfigError, Declaration, check_buckets, check_metric_name, leak, leak_slice,
 };
-use crate::recorder_identity::{AMBIENT_SLOTS, AmbientSlot};
-
-/// Buckets for jobs that take seconds to an hour.
-const DEFAULT_BUCKETS: &[f64] = &[
-    0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
-];
 
 /// The outcome of a job whose guard was dropped without one.
 const CANCELLED: &str = "cancelled";
@@ -28,29 +23,6 @@ const CANCELLED: &str = "cancelled";
 pub struct JobTracker<K, O> {
     shared: Arc<Shared>,
     types: PhantomData<fn(K) -> O>,
-}
-
-pub(super) struct Shared {
-    pub(super) series: Series,
-    /// Index of `cancelled` in `series.outcomes`.
-    pub(super) cancelled: usize,
-    cache: [OnceLock<JobHandles>; AMBIENT_SLOTS],
-}
-
-impl Shared {
-    /// The handles of ambient recorder `slot`, registered on first use.
-    pub(super) fn cached(
-        &self,
-        slot: AmbientSlot,
-        recorder: &dyn metrics::Recorder,
-    ) -> &JobHandles {
-        self.cache[slot].get_or_init(|| self.series.register_all(recorder))
-    }
-
-    /// The handles of `slot`, which [`cached`](Self::cached) filled when the job started.
-    pub(super) fn filled(&self, slot: AmbientSlot) -> Option<&JobHandles> {
-        self.cache[slot].get()
-    }
 }
 
 impl<K, O> Clone for JobTracker<K, O> {
@@ -67,7 +39,7 @@ impl<K: MetricEnum, O: MetricEnum> JobTracker<K, O> {
     pub fn builder(prefix: impl Into<String>) -> JobTrackerBuilder<K, O> {
         JobTrackerBuilder {
             prefix: prefix.into(),
-            buckets: DEFAULT_BUCKETS.to_vec(),
+            buckets: crate::buckets::JOB_DURATION.to_vec(),
             types: PhantomData,
         }
     }
@@ -87,7 +59,8 @@ pub struct JobTrackerBuilder<K, O> {
 }
 
 impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
-    /// Bucket upper bounds of `{prefix}_job_duration_seconds`, in seconds.
+    /// Bucket upper bounds of `{prefix}_job_duration_seconds`, in seconds
+    /// (default [`crate::buckets::JOB_DURATION`]: 100 ms to an hour).
     pub fn buckets(mut self, buckets: &[f64]) -> Self {
         self.buckets = buckets.to_vec();
         self
@@ -99,6 +72,7 @@ impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
     ///
     /// Declarations are kept for the life of the process: build a tracker
     /// once per job family, not per job.
+    #[track_caller]
     pub fn build(self) -> Result<JobTracker<K, O>, ConfigError> {
         check_metric_name("prefix", &self.prefix)?;
         check_buckets("buckets", &self.buckets)?;
@@ -119,11 +93,7 @@ impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
             module: module_path!(),
         };
         declare(&series, leak_slice(self.buckets));
-        let shared = Shared {
-            series,
-            cancelled,
-            cache: [OnceLock::new(), OnceLock::new()],
-        };
+        let shared = Shared::new(series, cancelled);
         Ok(JobTracker {
             shared: Arc::new(shared),
             types: PhantomData,
@@ -131,6 +101,7 @@ impl<K: MetricEnum, O: MetricEnum> JobTrackerBuilder<K, O> {
     }
 }
 
+#[track_caller]
 fn declare(series: &Series, buckets: &'static [f64]) {
     let module = series.module;
     Declaration {

@@ -26,13 +26,12 @@
 pub mod grpc;
 #[cfg(feature = "axum")]
 pub mod http;
-mod naming;
+#[cfg(feature = "_middleware")]
+mod plumbing;
 
 #[cfg(feature = "tonic")]
 pub use self::grpc::GrpcMetricsLayer;
 #[cfg(feature = "axum")]
 pub use self::http::HttpMetricsLayer;
-pub use self::naming::ConfigError;
-#[cfg(feature = "_middleware")]
-pub(crate) use self::naming::check_label_name;
-pub(crate) use self::naming::{Declaration, check_buckets, check_metric_name, leak, leak_slice};
+/// Where [`ConfigError`](crate::ConfigError) was before it moved to the crate root.
+pub use crate::declare::ConfigError;

@@ -88,6 +88,16 @@ impl Captured {
         Self { values, help }
     }
 
+    /// The value of `series`, if registered.
+    pub(super) fn value_of(&self, series: &Series) -> Option<&Value> {
+        self.values.get(series)
+    }
+
+    /// Every description, by metric name.
+    pub(super) fn descriptions(&self) -> &HashMap<String, (Option<Unit>, String)> {
+        &self.help
+    }
+
     /// The value of one series, if it was registered.
     pub fn get(&self, name: &str, labels: &[(&str, &str)]) -> Option<&Value> {
         self.values.get(&Series::new(name, labels))

@@ -22,6 +22,13 @@
 //! Async code is captured with [`capture_async`]; the recorder is set around
 //! every poll, so the future may move between threads.
 //!
+//! Both set a *local* recorder, which only the code they run sees. A server
+//! spawned on the runtime (axum, tonic: hyper handles each request in a
+//! task of its own) records outside it, so a local capture around a spawned
+//! server sees nothing of its requests. For those, [`capture_process`]
+//! captures the whole process (it installs a global recorder, once) and
+//! reports what changed during the capture.
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! #[vitals::instrument_rpc(prefix = "billing")]
@@ -33,9 +40,11 @@
 //! ```
 
 mod captured;
+mod process;
 mod recorder;
 
 pub use self::captured::{Captured, Series, Value};
+pub use self::process::{ProcessCapture, capture_process};
 pub use self::recorder::{CapturingRecorder, WithRecorder, with_local_recorder_async};
 
 /// Runs `f` with a fresh [`CapturingRecorder`] as this thread's recorder and

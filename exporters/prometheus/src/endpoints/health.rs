@@ -3,7 +3,8 @@
 //! Success answers `ok` (or, with `?verbose`, one `[+]check ok` line per
 //! check). Failure answers 503 and always lists the checks, failed ones as
 //! `[-]check failed: reason withheld`: the reason goes to the log, not to
-//! whoever can reach the probe. `?exclude=check` skips a check.
+//! whoever can reach the probe. A state that is not ready is named
+//! (`[-]coordinator_state failed: in state recovery`): it is no secret. `?exclude=check` skips a check.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, Uri, header};
-use vitals::health::{CheckFailure, CheckResult, Probe};
+use vitals::health::{self, Check, CheckResult, Probe};
 
 use crate::shared::Shared;
 
@@ -40,65 +41,35 @@ pub(super) async fn readyz_one(
 }
 
 /// Runs the checks of `probe` concurrently, each bounded by the configured
-/// timeout, skipping `excluded`; a check that times out or panics fails.
+/// timeout (`vitals::health::run_checks`), skipping `excluded` (`None`).
 pub(crate) async fn run_checks(
     shared: &Shared,
     probe: Probe,
     excluded: &[&str],
     only: Option<&str>,
 ) -> Vec<(String, Option<CheckResult>)> {
-    let checks: Vec<_> = shared
+    let checks: Vec<Check> = shared
         .health
         .checks(probe)
         .into_iter()
         .filter(|check| only.is_none_or(|name| check.name() == name))
         .collect();
-    let timeout = shared.check_timeout;
-    let tasks: Vec<_> = checks
+    let is_excluded = |check: &Check| excluded.contains(&check.name());
+    let to_run: Vec<Check> = checks.iter().filter(|c| !is_excluded(c)).cloned().collect();
+    let mut results = health::run_checks(&to_run, shared.check_timeout)
+        .await
+        .into_iter();
+    checks
         .iter()
         .map(|check| {
-            if excluded.contains(&check.name()) {
-                return None;
-            }
-            let task = if check.is_blocking() {
-                // A synchronous check may block (a driver's ping): keep it off
-                // the async workers so the timeout below can still fire.
-                let check = check.clone();
-                tokio::task::spawn_blocking(move || check.run_blocking())
+            let result = if is_excluded(check) {
+                None
             } else {
-                tokio::spawn(check.run())
+                results.next()
             };
-            Some(tokio::spawn(async move {
-                let abort = task.abort_handle();
-                let outcome = tokio::time::timeout(timeout, task).await;
-                if outcome.is_err() {
-                    // A hung async check must not pile up one task per probe.
-                    abort.abort();
-                }
-                outcome
-            }))
+            (check.name().to_owned(), result)
         })
-        .collect();
-    let mut results = Vec::with_capacity(checks.len());
-    for (check, task) in checks.iter().zip(tasks) {
-        let result = match task {
-            None => None,
-            Some(task) => Some(match task.await {
-                Ok(Ok(Ok(result))) => result,
-                Ok(Err(_elapsed)) => Err(CheckFailure::new(format_args!(
-                    "timed out after {timeout:?}"
-                ))),
-                Ok(Ok(Err(error))) | Err(error) => {
-                    Err(CheckFailure::new(format_args!("check panicked: {error}")))
-                }
-            }),
-        };
-        if let Some(Err(failure)) = &result {
-            tracing::warn!(probe = probe.endpoint(), check = check.name(), reason = %failure, "health check failed");
-        }
-        results.push((check.name().to_owned(), result));
-    }
-    results
+        .collect()
 }
 
 async fn answer(
@@ -141,7 +112,10 @@ async fn answer(
             let _ = match result {
                 None => writeln!(body, "[+]{name} excluded: ok"),
                 Some(Ok(())) => writeln!(body, "[+]{name} ok"),
-                Some(Err(_)) => writeln!(body, "[-]{name} failed: reason withheld"),
+                Some(Err(failure)) => match failure.public_reason() {
+                    Some(shown) => writeln!(body, "[-]{name} failed: {shown}"),
+                    None => writeln!(body, "[-]{name} failed: reason withheld"),
+                },
             };
         }
         let _ = writeln!(

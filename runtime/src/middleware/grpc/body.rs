@@ -7,11 +7,11 @@ use std::task::{Context, Poll, ready};
 use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 
+use super::codes::{UNKNOWN, code_in};
 use super::frames::FrameCounter;
-use super::future::set_polling;
-use super::guard::CallGuard;
+use super::guard::GrpcCallGuard;
 use super::handles::MethodHandles;
-use super::status::{UNKNOWN, code_in};
+use crate::middleware::plumbing::poll_marked;
 
 pin_project! {
     /// Response body of [`GrpcMetrics`](super::GrpcMetrics): counts sent
@@ -20,7 +20,7 @@ pin_project! {
     pub struct ResponseBody<B> {
         #[pin]
         inner: B,
-        guard: Option<CallGuard>,
+        guard: Option<GrpcCallGuard>,
         // The code the response headers gave, if any.
         head_code: Option<usize>,
         frames: FrameCounter,
@@ -28,7 +28,11 @@ pin_project! {
 }
 
 impl<B: Body> ResponseBody<B> {
-    pub(super) fn new(inner: B, mut guard: Option<CallGuard>, head_code: Option<usize>) -> Self {
+    pub(super) fn new(
+        inner: B,
+        mut guard: Option<GrpcCallGuard>,
+        head_code: Option<usize>,
+    ) -> Self {
         // A trailers-only response has an empty body that may never be polled.
         if inner.is_end_stream() {
             finish(&mut guard, head_code.unwrap_or(UNKNOWN));
@@ -55,9 +59,7 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
         let mut this = self.project();
-        set_polling(this.guard, true);
-        let frame = this.inner.as_mut().poll_frame(cx);
-        set_polling(this.guard, false);
+        let frame = poll_marked(this.guard, || this.inner.as_mut().poll_frame(cx));
         let frame = ready!(frame);
         let head_code = this.head_code.unwrap_or(UNKNOWN);
         match &frame {
@@ -96,7 +98,7 @@ where
     }
 }
 
-fn finish(guard: &mut Option<CallGuard>, code: usize) {
+fn finish(guard: &mut Option<GrpcCallGuard>, code: usize) {
     if let Some(mut guard) = guard.take() {
         guard.finish(code);
     }

@@ -2,23 +2,10 @@
 
 use metrics::Label;
 
-use super::GrpcMetricsLayer;
-use super::methods::{GrpcMethod, methods_from_descriptor_set};
-use super::status::{CODES, OTEL_CODE_NAMES};
-use crate::middleware::{
-    ConfigError, check_buckets, check_label_name, check_metric_name, leak, leak_slice,
-};
-use crate::status::GRPC_CODE_NAMES;
-
-/// Prometheus' default buckets, which go-grpc-middleware uses, in seconds.
-pub const DEFAULT_BUCKETS: &[f64] = &[
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-];
-
-/// Bucket advice of the OpenTelemetry RPC semantic conventions, in seconds.
-pub const OTEL_BUCKETS: &[f64] = &[
-    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
-];
+use super::codes::CODES;
+use super::descriptor::methods_from_descriptor_set;
+use super::methods::GrpcMethod;
+use crate::declare::ConfigError;
 
 /// Which naming convention the series follow.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -42,10 +29,10 @@ pub(super) struct MethodLabels {
 /// The layer's settings, leaked once per layer so handles can borrow them.
 pub(super) struct Config {
     pub(super) naming: GrpcNaming,
-    pub(super) started: &'static str,
-    pub(super) handled: &'static str,
-    pub(super) received: &'static str,
-    pub(super) sent: &'static str,
+    pub(super) started: Option<&'static str>,
+    pub(super) handled: Option<&'static str>,
+    pub(super) received: Option<&'static str>,
+    pub(super) sent: Option<&'static str>,
     /// The duration histogram: go's (no code label) when `naming` is
     /// go-grpc-middleware, OpenTelemetry's (by code) otherwise.
     pub(super) duration: Option<&'static str>,
@@ -55,10 +42,18 @@ pub(super) struct Config {
     pub(super) methods: &'static [MethodLabels],
     /// `(path, index in methods)`, sorted by path.
     pub(super) paths: &'static [(&'static str, usize)],
+    /// The codes whose `handled` series are pre-created.
+    pub(super) precreated_codes: &'static [usize],
     pub(super) module: &'static str,
 }
 
 impl Config {
+    /// The family labelled by code: go's `handled` counter, or
+    /// OpenTelemetry's duration histogram.
+    pub(super) fn coded_family(&self) -> &'static str {
+        self.handled.or(self.duration).unwrap_or_default()
+    }
+
     /// The index of the method at `path`; unknown paths share the last one.
     pub(super) fn method_index(&self, path: &str) -> usize {
         match self.paths.binary_search_by(|(known, _)| (*known).cmp(path)) {
@@ -72,24 +67,28 @@ impl Config {
     }
 }
 
-/// Configures a [`GrpcMetricsLayer`]; from [`GrpcMetricsLayer::builder`].
+/// Configures a [`GrpcMetricsLayer`](super::GrpcMetricsLayer); from
+/// [`GrpcMetricsLayer::builder`](super::GrpcMetricsLayer::builder).
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct GrpcMetricsLayerBuilder {
-    methods: Vec<GrpcMethod>,
-    errors: Vec<ConfigError>,
-    naming: GrpcNaming,
-    histogram: bool,
-    buckets: Option<Vec<f64>>,
-    namespace: Option<String>,
-    const_labels: Vec<(String, String)>,
-    precreated_codes: Vec<usize>,
+    pub(super) methods: Vec<GrpcMethod>,
+    /// Set by [`GrpcMetricsLayerBuilder::without_methods`].
+    pub(super) without_methods: bool,
+    pub(super) errors: Vec<ConfigError>,
+    pub(super) naming: GrpcNaming,
+    pub(super) histogram: bool,
+    pub(super) buckets: Option<Vec<f64>>,
+    pub(super) namespace: Option<String>,
+    pub(super) const_labels: Vec<(String, String)>,
+    pub(super) precreated_codes: Vec<usize>,
 }
 
 impl Default for GrpcMetricsLayerBuilder {
     fn default() -> Self {
         Self {
             methods: Vec::new(),
+            without_methods: false,
             errors: Vec::new(),
             naming: GrpcNaming::default(),
             histogram: true,
@@ -143,6 +142,16 @@ impl GrpcMetricsLayerBuilder {
         self
     }
 
+    /// Builds a layer with no registered method: every call is labelled
+    /// `unknown` (`_OTHER` for the OpenTelemetry naming) and no series is
+    /// pre-created. Without this, [`build`](Self::build) refuses a builder
+    /// given no service, descriptor set or method table, which is almost
+    /// always a forgotten [`service`](Self::service).
+    pub fn without_methods(mut self) -> Self {
+        self.without_methods = true;
+        self
+    }
+
     /// The naming convention (default go-grpc-middleware's).
     pub fn naming(mut self, naming: GrpcNaming) -> Self {
         self.naming = naming;
@@ -158,7 +167,8 @@ impl GrpcMetricsLayerBuilder {
     }
 
     /// Bucket upper bounds of the duration histogram, in seconds (default
-    /// [`DEFAULT_BUCKETS`], or [`OTEL_BUCKETS`] for the OpenTelemetry naming).
+    /// [`crate::buckets::PROMETHEUS_DEFAULT`], go-grpc-middleware's, or
+    /// [`crate::buckets::OTEL_DURATION`] for the OpenTelemetry naming).
     pub fn buckets(mut self, buckets: &[f64]) -> Self {
         self.buckets = Some(buckets.to_vec());
         self
@@ -186,114 +196,5 @@ impl GrpcMetricsLayerBuilder {
             .filter(|code| *code < CODES)
             .collect();
         self
-    }
-
-    /// Checks the configuration, declares every series in the
-    /// [catalogue](mod@crate::catalogue), pre-creates the zero series of every
-    /// registered method under the current recorder, and returns the layer.
-    ///
-    /// Declarations are kept for the life of the process: build the layer
-    /// once and clone it.
-    pub fn build(self) -> Result<GrpcMetricsLayer, ConfigError> {
-        if let Some(error) = self.errors.into_iter().next() {
-            return Err(error);
-        }
-        let prefix = match &self.namespace {
-            Some(namespace) => {
-                check_metric_name("namespace", namespace)?;
-                format!("{namespace}_")
-            }
-            None => String::new(),
-        };
-        for (name, _) in &self.const_labels {
-            check_label_name("const_label", name)?;
-        }
-        let otel = self.naming == GrpcNaming::OpenTelemetry;
-        let buckets = self
-            .buckets
-            .unwrap_or_else(|| if otel { OTEL_BUCKETS } else { DEFAULT_BUCKETS }.to_vec());
-        check_buckets("buckets", &buckets)?;
-        let mut methods = self.methods;
-        let mut seen = std::collections::HashSet::new();
-        methods.retain(|method| seen.insert(method.path()));
-        let const_labels: Vec<Label> = self
-            .const_labels
-            .into_iter()
-            .map(|(name, value)| Label::from_static_parts(leak(name), leak(value)))
-            .collect();
-        let labels_of = |parts: Vec<(&'static str, &'static str)>| MethodLabels {
-            labels: leak_slice(
-                parts
-                    .into_iter()
-                    .map(|(name, value)| Label::from_static_parts(name, value))
-                    .chain(const_labels.iter().cloned())
-                    .collect(),
-            ),
-        };
-        let mut labels: Vec<MethodLabels> = methods
-            .iter()
-            .map(|method| {
-                labels_of(if otel {
-                    vec![
-                        ("rpc_system_name", "grpc"),
-                        (
-                            "rpc_method",
-                            leak(format!("{}/{}", method.service(), method.method())),
-                        ),
-                    ]
-                } else {
-                    vec![
-                        ("grpc_type", method.kind().as_str()),
-                        ("grpc_service", leak(method.service())),
-                        ("grpc_method", leak(method.method())),
-                    ]
-                })
-            })
-            .collect();
-        labels.push(labels_of(if otel {
-            vec![("rpc_system_name", "grpc"), ("rpc_method", "_OTHER")]
-        } else {
-            vec![
-                ("grpc_type", "unknown"),
-                ("grpc_service", "unknown"),
-                ("grpc_method", "unknown"),
-            ]
-        }));
-        let mut paths: Vec<(&'static str, usize)> = methods
-            .iter()
-            .enumerate()
-            .map(|(index, method)| (leak(method.path()), index))
-            .collect();
-        paths.sort_unstable();
-        let name = |suffix: &str| leak(format!("{prefix}{suffix}"));
-        let config: &'static Config = Box::leak(Box::new(Config {
-            naming: self.naming,
-            started: name("grpc_server_started_total"),
-            handled: name("grpc_server_handled_total"),
-            received: name("grpc_server_msg_received_total"),
-            sent: name("grpc_server_msg_sent_total"),
-            duration: if otel {
-                Some(name("rpc_server_call_duration_seconds"))
-            } else {
-                self.histogram.then(|| name("grpc_server_handling_seconds"))
-            },
-            code_label: if otel { "rpc_status_code" } else { "grpc_code" },
-            code_names: if otel {
-                &OTEL_CODE_NAMES
-            } else {
-                GRPC_CODE_NAMES
-            },
-            methods: leak_slice(labels),
-            paths: leak_slice(paths),
-            module: module_path!(),
-        }));
-        let codes = leak_slice(
-            self.precreated_codes
-                .iter()
-                .map(|code| config.code_names[*code])
-                .collect(),
-        );
-        super::declare::declare(config, leak_slice(buckets), codes);
-        Ok(GrpcMetricsLayer::from_config(config))
     }
 }

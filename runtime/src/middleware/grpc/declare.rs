@@ -5,11 +5,12 @@ use metrics::Label;
 
 use super::config::{Config, GrpcNaming};
 use crate::catalogue::{LabelValues, MetricKind, Unit};
-use crate::middleware::{Declaration, leak, leak_slice};
+use crate::declare::{Declaration, leak, leak_slice};
 
 /// Declares every family once with open label values (so it is described
 /// even with no method registered), then once per registered method with
 /// its own values (so its zero series are pre-created).
+#[track_caller]
 pub(super) fn declare(
     config: &'static Config,
     buckets: &'static [f64],
@@ -50,27 +51,29 @@ pub(super) fn declare(
             labels,
             buckets: &[],
         };
-        if config.naming == GrpcNaming::GoGrpcMiddleware {
+        if let (Some(started), Some(handled), Some(received), Some(sent)) =
+            (config.started, config.handled, config.received, config.sent)
+        {
             counter(
-                config.started,
+                started,
                 "Total number of RPCs started on the server.",
                 base.clone(),
             )
             .declare(config.module);
             counter(
-                config.handled,
+                handled,
                 "Total number of RPCs completed on the server, regardless of success or failure.",
                 coded(),
             )
             .declare(config.module);
             counter(
-                config.received,
+                received,
                 "Total number of RPC stream messages received on the server.",
                 base.clone(),
             )
             .declare(config.module);
             counter(
-                config.sent,
+                sent,
                 "Total number of gRPC stream messages sent by the server.",
                 base.clone(),
             )

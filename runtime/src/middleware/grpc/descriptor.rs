@@ -2,6 +2,7 @@
 //! encoded `google.protobuf.FileDescriptorSet`, without a protobuf runtime.
 
 use super::methods::{GrpcMethod, GrpcType};
+use crate::declare::ConfigError;
 
 /// Field numbers of `descriptor.proto` this reader needs.
 mod field {
@@ -157,6 +158,24 @@ fn service_methods(
         ));
     }
     Ok(())
+}
+
+/// Every method of every service in an encoded `FileDescriptorSet`: the
+/// bytes `tonic-prost-build`'s `file_descriptor_set_path` writes (the same
+/// bytes tonic-reflection serves).
+///
+/// ```
+/// use vitals::middleware::grpc::{GrpcType, methods_from_descriptor_set};
+///
+/// // An empty set has no methods; a truncated one is an error.
+/// assert!(methods_from_descriptor_set(&[]).unwrap().is_empty());
+/// assert!(methods_from_descriptor_set(&[0x0a, 0x05]).is_err());
+/// # let _ = GrpcType::Unary;
+/// ```
+pub fn methods_from_descriptor_set(bytes: &[u8]) -> Result<Vec<GrpcMethod>, ConfigError> {
+    methods(bytes).map_err(|error| {
+        ConfigError::new(format!("the file descriptor set does not decode: {error}"))
+    })
 }
 
 #[cfg(test)]

@@ -8,15 +8,16 @@ use std::task::{Context, Poll, ready};
 use pin_project_lite::pin_project;
 
 use super::body::ResponseBody;
-use super::guard::CallGuard;
-use super::status::{UNKNOWN, code_from_head};
+use super::codes::{UNKNOWN, code_from_head};
+use super::guard::GrpcCallGuard;
+use crate::middleware::plumbing::poll_marked;
 
 pin_project! {
     /// Response future of [`GrpcMetrics`](super::GrpcMetrics).
     pub struct ResponseFuture<F> {
         #[pin]
         pub(super) inner: F,
-        pub(super) guard: Option<CallGuard>,
+        pub(super) guard: Option<GrpcCallGuard>,
     }
 }
 
@@ -29,9 +30,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        set_polling(this.guard, true);
-        let result = this.inner.poll(cx);
-        set_polling(this.guard, false);
+        let result = poll_marked(this.guard, || this.inner.poll(cx));
         let result = ready!(result);
         let mut guard = this.guard.take();
         Poll::Ready(match result {
@@ -47,11 +46,5 @@ where
                 Err(error)
             }
         })
-    }
-}
-
-pub(super) fn set_polling(guard: &mut Option<CallGuard>, polling: bool) {
-    if let Some(guard) = guard {
-        guard.polling(polling);
     }
 }

@@ -2,12 +2,13 @@
 
 use std::sync::Arc;
 
+use super::codes::{CANCELED, INTERNAL};
 use super::handles::MethodHandles;
-use super::status::{CANCELED, INTERNAL};
+use crate::middleware::plumbing;
 
 /// Counts one call when it ends. Lives in the response future, then in the
 /// response body.
-pub(super) struct CallGuard {
+pub(super) struct GrpcCallGuard {
     /// `None` once the call is counted.
     handles: Option<Arc<MethodHandles>>,
     start: quanta::Instant,
@@ -16,7 +17,7 @@ pub(super) struct CallGuard {
     polling: bool,
 }
 
-impl CallGuard {
+impl GrpcCallGuard {
     /// Starts a call: counts it as started and starts the clock.
     pub(super) fn start(handles: Arc<MethodHandles>) -> Self {
         if let Some(started) = &handles.started {
@@ -34,11 +35,6 @@ impl CallGuard {
         self.handles.as_ref()
     }
 
-    /// Marks the start and the end of a poll of the inner future or body.
-    pub(super) fn polling(&mut self, polling: bool) {
-        self.polling = polling;
-    }
-
     /// Counts the call as handled with gRPC code `code`.
     pub(super) fn finish(&mut self, code: usize) {
         if let Some(handles) = self.handles.take() {
@@ -47,13 +43,19 @@ impl CallGuard {
     }
 }
 
-impl Drop for CallGuard {
+impl plumbing::CallEnd for GrpcCallGuard {
+    fn set_polling(&mut self, polling: bool) {
+        self.polling = polling;
+    }
+}
+
+impl Drop for GrpcCallGuard {
     fn drop(&mut self) {
         // Reached unfinished only when the server dropped the call before
         // its end (the client cancelled, reset the stream or went away), or
         // when a poll panicked: unwinding through this layer, or caught by
         // `catch_unwind` and dropped afterwards.
-        let panicked = std::thread::panicking() || self.polling;
+        let panicked = plumbing::ended_by_panic(self.polling);
         self.finish(if panicked { INTERNAL } else { CANCELED });
     }
 }

@@ -4,8 +4,8 @@ use std::sync::{Arc, OnceLock};
 
 use metrics::{Counter, Histogram, Key, Label, Recorder};
 
+use super::codes::CODES;
 use super::config::{Config, GrpcNaming};
-use super::status::CODES;
 use crate::recorder_identity::{self, AmbientSlot};
 
 /// Which recorder a method's code-specific handles are registered with.
@@ -38,8 +38,10 @@ impl MethodHandles {
         let labels = config.methods[index].labels;
         let metadata = config.metadata();
         let go = config.naming == GrpcNaming::GoGrpcMiddleware;
-        let counter = |name: &'static str| {
-            go.then(|| recorder.register_counter(&Key::from_static_parts(name, labels), &metadata))
+        let counter = |name: Option<&'static str>| {
+            name.map(|name| {
+                recorder.register_counter(&Key::from_static_parts(name, labels), &metadata)
+            })
         };
         Self {
             config,
@@ -102,10 +104,7 @@ impl MethodHandles {
 
     fn register<T: Send>(&self, make: impl Fn(&dyn Recorder, Key) -> T + Sync, code: usize) -> T {
         let config = self.config;
-        let name = match config.naming {
-            GrpcNaming::GoGrpcMiddleware => config.handled,
-            GrpcNaming::OpenTelemetry => config.duration.unwrap_or(config.handled),
-        };
+        let name = config.coded_family();
         let key = || {
             let mut labels = config.methods[self.index].labels.to_vec();
             labels.push(Label::from_static_parts(

@@ -2,9 +2,6 @@
 
 use std::fmt;
 
-use super::descriptor;
-use crate::middleware::ConfigError;
-
 /// How a method streams: go-grpc-middleware's `grpc_type` label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GrpcType {
@@ -83,22 +80,4 @@ impl GrpcMethod {
     pub fn path(&self) -> String {
         format!("/{}/{}", self.service, self.method)
     }
-}
-
-/// Every method of every service in an encoded `FileDescriptorSet`: the
-/// bytes `tonic-prost-build`'s `file_descriptor_set_path` writes (the same
-/// bytes tonic-reflection serves).
-///
-/// ```
-/// use vitals::middleware::grpc::{GrpcType, methods_from_descriptor_set};
-///
-/// // An empty set has no methods; a truncated one is an error.
-/// assert!(methods_from_descriptor_set(&[]).unwrap().is_empty());
-/// assert!(methods_from_descriptor_set(&[0x0a, 0x05]).is_err());
-/// # let _ = GrpcType::Unary;
-/// ```
-pub fn methods_from_descriptor_set(bytes: &[u8]) -> Result<Vec<GrpcMethod>, ConfigError> {
-    descriptor::methods(bytes).map_err(|error| {
-        ConfigError::new(format!("the file descriptor set does not decode: {error}"))
-    })
 }

@@ -87,6 +87,8 @@
 //! updates: no label is built and nothing is hashed.
 
 mod body;
+mod build;
+mod codes;
 mod config;
 mod declare;
 mod descriptor;
@@ -97,11 +99,12 @@ mod handles;
 mod layer;
 mod methods;
 mod service;
-mod status;
+mod shared;
 
 pub use self::body::{RequestBody, ResponseBody};
-pub use self::config::{DEFAULT_BUCKETS, GrpcMetricsLayerBuilder, GrpcNaming, OTEL_BUCKETS};
+pub use self::config::{GrpcMetricsLayerBuilder, GrpcNaming};
+pub use self::descriptor::methods_from_descriptor_set;
 pub use self::future::ResponseFuture;
 pub use self::layer::GrpcMetricsLayer;
-pub use self::methods::{GrpcMethod, GrpcType, methods_from_descriptor_set};
+pub use self::methods::{GrpcMethod, GrpcType};
 pub use self::service::GrpcMetrics;

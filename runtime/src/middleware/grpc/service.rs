@@ -5,36 +5,24 @@ use std::task::{Context, Poll};
 
 use super::body::{RequestBody, ResponseBody};
 use super::future::ResponseFuture;
-use super::guard::CallGuard;
-use super::layer::State;
+use super::guard::GrpcCallGuard;
+use super::shared::Shared;
+use crate::middleware::plumbing::inner_service_accessors;
 
 /// A service recording gRPC server metrics; from [`GrpcMetricsLayer`](super::GrpcMetricsLayer).
 #[derive(Clone)]
 pub struct GrpcMetrics<S> {
     inner: S,
-    state: Arc<State>,
+    shared: Arc<Shared>,
 }
 
 impl<S> GrpcMetrics<S> {
-    pub(super) fn new(inner: S, state: Arc<State>) -> Self {
-        Self { inner, state }
-    }
-
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the service.
-    pub fn into_inner(self) -> S {
-        self.inner
+    pub(super) fn new(inner: S, shared: Arc<Shared>) -> Self {
+        Self { inner, shared }
     }
 }
+
+inner_service_accessors!(GrpcMetrics);
 
 impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for GrpcMetrics<S>
 where
@@ -50,11 +38,11 @@ where
     }
 
     fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
-        let handles = self.state.resolve(request.uri().path());
+        let handles = self.shared.resolve(request.uri().path());
         let request = request.map(|body| RequestBody::new(body, Some(Arc::clone(&handles))));
         ResponseFuture {
             inner: self.inner.call(request),
-            guard: Some(CallGuard::start(handles)),
+            guard: Some(GrpcCallGuard::start(handles)),
         }
     }
 }

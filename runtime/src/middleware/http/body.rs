@@ -8,6 +8,7 @@ use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 
 use super::guard::{CLIENT_CLOSED_STATUS, RequestGuard};
+use crate::middleware::plumbing::poll_marked;
 
 pin_project! {
     /// Response body of [`HttpMetrics`](super::HttpMetrics): the request is
@@ -48,9 +49,7 @@ impl<B: Body> Body for ResponseBody<B> {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
         let mut this = self.project();
-        set_polling(this.guard, true);
-        let frame = this.inner.as_mut().poll_frame(cx);
-        set_polling(this.guard, false);
+        let frame = poll_marked(this.guard, || this.inner.as_mut().poll_frame(cx));
         let frame = ready!(frame);
         match &frame {
             Some(Ok(frame)) => {
@@ -76,12 +75,6 @@ impl<B: Body> Body for ResponseBody<B> {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
-    }
-}
-
-fn set_polling(guard: &mut Option<RequestGuard>, polling: bool) {
-    if let Some(guard) = guard {
-        guard.polling(polling);
     }
 }
 

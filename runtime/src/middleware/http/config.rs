@@ -1,38 +1,7 @@
 //! What an [`HttpMetricsLayer`](super::HttpMetricsLayer) records: names,
 //! label names, exclusions and buckets, fixed when the layer is built.
 
-use super::HttpMetricsLayer;
-use crate::middleware::{
-    ConfigError, check_buckets, check_label_name, check_metric_name, leak, leak_slice,
-};
-
-/// Bucket advice of the OpenTelemetry HTTP semantic conventions, in seconds;
-/// a superset of Prometheus' default buckets.
-pub const DEFAULT_DURATION_BUCKETS: &[f64] = &[
-    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
-];
-
-/// Body size buckets: powers of four from 64 B to 64 MiB.
-pub const DEFAULT_SIZE_BUCKETS: &[f64] = &[
-    64.0, 256.0, 1024.0, 4096.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0, 16777216.0,
-    67108864.0,
-];
-
-/// Routes excluded unless [`HttpMetricsLayerBuilder::no_default_exclusions`]
-/// is called: the metrics endpoint and the usual health endpoints, whose
-/// scrapes and probes would otherwise dominate the request rate. They are
-/// the routes `vitals-prometheus` serves.
-pub const DEFAULT_EXCLUDED_ROUTES: &[&str] = &[
-    "/metrics",
-    "/health",
-    "/healthz",
-    "/livez",
-    "/readyz",
-    "/livez/{check}",
-    "/readyz/{check}",
-    "/health/live",
-    "/health/ready",
-];
+use crate::buckets;
 
 /// The nine standard methods, then the label of every other method
 /// (OpenTelemetry's `_OTHER`), in label-index order.
@@ -55,13 +24,19 @@ pub(super) struct Config {
     pub(super) status_label: &'static str,
     pub(super) unmatched_route: &'static str,
     pub(super) excluded_routes: &'static [&'static str],
+    /// Whether the routes exporters serve ([`crate::exporter_routes`]) are excluded.
+    pub(super) exclude_exporter_routes: bool,
     pub(super) max_routes: usize,
     pub(super) module: &'static str,
 }
 
 impl Config {
+    /// Whether requests of `route` are left unrecorded. Asked once per
+    /// route template (the answer is kept with the route's handles), and
+    /// per request only where handles are not cached.
     pub(super) fn is_excluded(&self, route: &str) -> bool {
         self.excluded_routes.contains(&route)
+            || (self.exclude_exporter_routes && crate::exporter_routes::contains(route))
     }
 
     pub(super) fn metadata(&self) -> metrics::Metadata<'static> {
@@ -84,23 +59,24 @@ impl Config {
 ///     .expect("valid names");
 /// # drop(layer);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct HttpMetricsLayerBuilder {
-    prefix: String,
-    requests_name: String,
-    duration_name: String,
-    active_name: Option<String>,
-    duration_by_status: bool,
-    method_label: String,
-    route_label: String,
-    status_label: String,
-    unmatched_route: String,
-    excluded_routes: Vec<String>,
-    duration_buckets: Vec<f64>,
-    body_sizes: bool,
-    size_buckets: Vec<f64>,
-    max_routes: usize,
+    pub(super) prefix: String,
+    pub(super) requests_name: String,
+    pub(super) duration_name: String,
+    pub(super) active_name: Option<String>,
+    pub(super) duration_by_status: bool,
+    pub(super) method_label: String,
+    pub(super) route_label: String,
+    pub(super) status_label: String,
+    pub(super) unmatched_route: String,
+    pub(super) excluded_routes: Vec<String>,
+    pub(super) exclude_exporter_routes: bool,
+    pub(super) duration_buckets: Vec<f64>,
+    pub(super) body_sizes: bool,
+    pub(super) size_buckets: Vec<f64>,
+    pub(super) max_routes: usize,
 }
 
 impl Default for HttpMetricsLayerBuilder {
@@ -115,13 +91,11 @@ impl Default for HttpMetricsLayerBuilder {
             route_label: "route".to_owned(),
             status_label: "status".to_owned(),
             unmatched_route: "unmatched".to_owned(),
-            excluded_routes: DEFAULT_EXCLUDED_ROUTES
-                .iter()
-                .map(|route| (*route).to_owned())
-                .collect(),
-            duration_buckets: DEFAULT_DURATION_BUCKETS.to_vec(),
+            excluded_routes: Vec::new(),
+            exclude_exporter_routes: true,
+            duration_buckets: buckets::OTEL_DURATION.to_vec(),
             body_sizes: false,
-            size_buckets: DEFAULT_SIZE_BUCKETS.to_vec(),
+            size_buckets: buckets::BODY_SIZE.to_vec(),
             max_routes: 256,
         }
     }
@@ -202,15 +176,17 @@ impl HttpMetricsLayerBuilder {
         self
     }
 
-    /// Records the metrics and health endpoints too
-    /// (see [`DEFAULT_EXCLUDED_ROUTES`]); routes excluded explicitly stay excluded.
+    /// Records the routes exporters serve too (by default they are excluded:
+    /// every route an exporter registered in [`crate::exporter_routes`],
+    /// such as `vitals-prometheus`' `/metrics`, probes and `/status`);
+    /// routes excluded explicitly stay excluded.
     pub fn no_default_exclusions(mut self) -> Self {
-        self.excluded_routes
-            .retain(|route| !DEFAULT_EXCLUDED_ROUTES.contains(&route.as_str()));
+        self.exclude_exporter_routes = false;
         self
     }
 
-    /// Bucket upper bounds of the duration histogram, in seconds.
+    /// Bucket upper bounds of the duration histogram, in seconds (default
+    /// [`buckets::OTEL_DURATION`]).
     pub fn duration_buckets(mut self, buckets: &[f64]) -> Self {
         self.duration_buckets = buckets.to_vec();
         self
@@ -226,7 +202,8 @@ impl HttpMetricsLayerBuilder {
         self
     }
 
-    /// Bucket upper bounds of the body size histograms, in bytes.
+    /// Bucket upper bounds of the body size histograms, in bytes (default
+    /// [`buckets::BODY_SIZE`]).
     pub fn size_buckets(mut self, buckets: &[f64]) -> Self {
         self.size_buckets = buckets.to_vec();
         self
@@ -237,76 +214,5 @@ impl HttpMetricsLayerBuilder {
     pub fn max_routes(mut self, max_routes: usize) -> Self {
         self.max_routes = max_routes;
         self
-    }
-
-    /// Checks the names, declares the metrics in the
-    /// [catalogue](mod@crate::catalogue) and returns the layer.
-    ///
-    /// Declarations are kept for the life of the process: build the layer
-    /// once and clone it, rather than building one per router.
-    pub fn build(self) -> Result<HttpMetricsLayer, ConfigError> {
-        check_metric_name("prefix", &self.prefix)?;
-        check_label_name("method_label", &self.method_label)?;
-        check_label_name("route_label", &self.route_label)?;
-        check_label_name("status_label", &self.status_label)?;
-        check_buckets("duration_buckets", &self.duration_buckets)?;
-        check_buckets("size_buckets", &self.size_buckets)?;
-        let labels = [&self.method_label, &self.route_label, &self.status_label];
-        if labels
-            .iter()
-            .enumerate()
-            .any(|(i, label)| labels[..i].contains(label))
-        {
-            return Err(ConfigError::new(format!(
-                "label names must differ: `{labels:?}`"
-            )));
-        }
-        let prefix = &self.prefix;
-        let requests = format!("{prefix}_{}", self.requests_name);
-        let duration = format!("{prefix}_{}", self.duration_name);
-        let active = self
-            .active_name
-            .as_ref()
-            .map(|name| format!("{prefix}_{name}"));
-        check_metric_name("requests_name", &requests)?;
-        check_metric_name("duration_name", &duration)?;
-        if let Some(active) = &active {
-            check_metric_name("active_name", active)?;
-        }
-        if !requests.ends_with("_total") {
-            return Err(ConfigError::new(format!(
-                "counter `{requests}` must end in `_total`"
-            )));
-        }
-        if !duration.ends_with("_seconds") {
-            return Err(ConfigError::new(format!(
-                "duration histogram `{duration}` must end in `_seconds`"
-            )));
-        }
-        let config: &'static Config = Box::leak(Box::new(Config {
-            requests: leak(requests),
-            duration: leak(duration),
-            active: active.map(leak),
-            duration_by_status: self.duration_by_status,
-            request_size: self
-                .body_sizes
-                .then(|| leak(format!("{prefix}_request_body_size_bytes"))),
-            response_size: self
-                .body_sizes
-                .then(|| leak(format!("{prefix}_response_body_size_bytes"))),
-            method_label: leak(self.method_label),
-            route_label: leak(self.route_label),
-            status_label: leak(self.status_label),
-            unmatched_route: leak(self.unmatched_route),
-            excluded_routes: leak_slice(self.excluded_routes.into_iter().map(leak).collect()),
-            max_routes: self.max_routes,
-            module: module_path!(),
-        }));
-        super::declare::declare(
-            config,
-            leak_slice(self.duration_buckets),
-            leak_slice(self.size_buckets),
-        );
-        Ok(HttpMetricsLayer::from_config(config))
     }
 }

@@ -3,10 +3,11 @@
 
 use super::config::{Config, METHOD_LABELS};
 use crate::catalogue::{LabelValues, MetricKind, Unit};
-use crate::middleware::Declaration;
+use crate::declare::Declaration;
 
 /// Declares the layer's families. Routes and statuses are open label
 /// values, so no series is pre-created.
+#[track_caller]
 pub(super) fn declare(
     config: &'static Config,
     duration_buckets: &'static [f64],

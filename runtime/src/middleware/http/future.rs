@@ -7,7 +7,8 @@ use std::task::{Context, Poll, ready};
 use pin_project_lite::pin_project;
 
 use super::body::ResponseBody;
-use super::guard::{PANICKED_STATUS, RequestGuard};
+use super::guard::{RequestGuard, SERVER_ERROR_STATUS};
+use crate::middleware::plumbing::poll_marked;
 
 pin_project! {
     /// Response future of [`HttpMetrics`](super::HttpMetrics).
@@ -27,9 +28,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        set_polling(this.guard, true);
-        let result = this.inner.poll(cx);
-        set_polling(this.guard, false);
+        let result = poll_marked(this.guard, || this.inner.poll(cx));
         let result = ready!(result);
         let mut guard = this.guard.take();
         Poll::Ready(match result {
@@ -40,16 +39,10 @@ where
             Err(error) => {
                 // The server turns a service error into a failed response.
                 if let Some(guard) = &mut guard {
-                    guard.finish(PANICKED_STATUS, 0);
+                    guard.finish(SERVER_ERROR_STATUS, 0);
                 }
                 Err(error)
             }
         })
-    }
-}
-
-fn set_polling(guard: &mut Option<RequestGuard>, polling: bool) {
-    if let Some(guard) = guard {
-        guard.polling(polling);
     }
 }

@@ -5,19 +5,22 @@ use std::sync::Arc;
 use metrics::Gauge;
 
 use super::config::Config;
-use super::handles::{Labels, MethodHandles};
+use super::handles::{Labels, RouteMethodHandles};
+use crate::middleware::plumbing;
 
 /// Status of a request whose response future or body was dropped before the
 /// end of the body: the client went away. 499 is nginx's "client closed
 /// request", the value access logs and dashboards already use.
 pub const CLIENT_CLOSED_STATUS: &str = "499";
 
-/// Status of a request whose handler panicked while this layer was polling
-/// it: what a catch-panic layer answers.
-pub const PANICKED_STATUS: &str = "500";
+/// Status of a request the server could not answer: its handler panicked
+/// while this layer was polling it (what a catch-panic layer answers), or
+/// the service returned an error instead of a response (which the server
+/// turns into a failed response).
+pub const SERVER_ERROR_STATUS: &str = "500";
 
 enum Handles {
-    Cached(Arc<MethodHandles>),
+    Cached(Arc<RouteMethodHandles>),
     /// Resolved through the current recorder when the request ends; the
     /// gauge is kept so it returns exactly to where it was.
     Direct {
@@ -39,7 +42,7 @@ pub(super) struct RequestGuard {
 }
 
 impl RequestGuard {
-    pub(super) fn cached(handles: Arc<MethodHandles>, request_bytes: Option<u64>) -> Self {
+    pub(super) fn cached(handles: Arc<RouteMethodHandles>, request_bytes: Option<u64>) -> Self {
         handles.active.increment(1.0);
         Self {
             handles: Some(Handles::Cached(handles)),
@@ -66,11 +69,6 @@ impl RequestGuard {
             request_bytes,
             polling: false,
         }
-    }
-
-    /// Marks the start and the end of a poll of the inner future or body.
-    pub(super) fn polling(&mut self, polling: bool) {
-        self.polling = polling;
     }
 
     /// Counts the request under `status` and takes it off the active gauge.
@@ -103,14 +101,20 @@ impl RequestGuard {
     }
 }
 
+impl plumbing::CallEnd for RequestGuard {
+    fn set_polling(&mut self, polling: bool) {
+        self.polling = polling;
+    }
+}
+
 impl Drop for RequestGuard {
     fn drop(&mut self) {
         // Reached unfinished only when the response future or body was
         // dropped (client gone, timeout) or a poll of it panicked: unwinding
         // through it, or caught by `catch_unwind` and dropped afterwards.
-        let panicked = std::thread::panicking() || self.polling;
+        let panicked = plumbing::ended_by_panic(self.polling);
         let status = if panicked {
-            PANICKED_STATUS
+            SERVER_ERROR_STATUS
         } else {
             CLIENT_CLOSED_STATUS
         };

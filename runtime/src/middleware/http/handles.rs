@@ -115,7 +115,7 @@ impl StatusHandles {
 }
 
 /// The handles of one (route, method) under one ambient recorder.
-pub(super) struct MethodHandles {
+pub(super) struct RouteMethodHandles {
     config: &'static Config,
     slot: AmbientSlot,
     labels: Labels,
@@ -123,7 +123,7 @@ pub(super) struct MethodHandles {
     statuses: Table<StatusHandles>,
 }
 
-impl MethodHandles {
+impl RouteMethodHandles {
     /// Records one finished request under `status`.
     pub(super) fn record(
         &self,
@@ -152,7 +152,7 @@ impl MethodHandles {
 struct RouteEntry {
     route: Arc<str>,
     excluded: bool,
-    methods: [OnceLock<Arc<MethodHandles>>; METHOD_LABELS.len()],
+    methods: [OnceLock<Arc<RouteMethodHandles>>; METHOD_LABELS.len()],
 }
 
 impl RouteEntry {
@@ -170,7 +170,7 @@ pub(super) enum Resolved {
     /// The route is excluded: record nothing.
     Excluded,
     /// Cached handles of the ambient recorder.
-    Cached(Arc<MethodHandles>),
+    Cached(Arc<RouteMethodHandles>),
     /// No cached handles (another recorder, or the route cache is full).
     Direct(Labels),
 }
@@ -218,7 +218,7 @@ impl RouteCache {
                 route: Arc::clone(&entry.route),
                 method: METHOD_LABELS[method],
             };
-            Arc::new(MethodHandles {
+            Arc::new(RouteMethodHandles {
                 config,
                 slot,
                 active: labels.register_active(config, recorder),

@@ -19,20 +19,22 @@
 //! - `route` is the route template axum matched (`/users/{id}`, from
 //!   `MatchedPath`), never the raw path, so one series per route whatever
 //!   ids clients send. Requests matching no route share one value,
-//!   `unmatched` by default. Add the layer with `Router::layer` (not
-//!   `route_layer`, which never sees unmatched requests, nor around the
-//!   router, where the route is not known yet).
+//!   `unmatched` by default. Add the layer with `Router::layer`, last
+//!   ([where the layer goes](#where-the-layer-goes)).
 //! - `method` is one of the nine standard methods, or `_OTHER`.
 //! - `status` is the numeric code. A request ends when its response body
 //!   has been sent, not at the headers. If the response future or body is
 //!   dropped first (the client went away) the request is counted once as
 //!   [`CLIENT_CLOSED_STATUS`] (`499`). A handler that panics while this layer
 //!   polls it (under tower-http's `CatchPanicLayer` placed outside this
-//!   layer, or none) is counted as [`PANICKED_STATUS`] (`500`), which is also
-//!   what a catch-panic layer inside this one answers. Either way
+//!   layer, or none) is counted as [`SERVER_ERROR_STATUS`] (`500`), which is also
+//!   what a catch-panic layer inside this one answers; so is a service
+//!   error returned instead of a response. Either way
 //!   `active_requests` returns to where it was.
-//! - The metrics and health endpoints ([`DEFAULT_EXCLUDED_ROUTES`]) are not
-//!   recorded; more routes can be excluded by template.
+//! - The routes exporters serve are not recorded: every route an exporter
+//!   registered in [`crate::exporter_routes`] (for `vitals-prometheus`,
+//!   `/metrics`, the probes and `/status`), decided once per route
+//!   template. More routes can be excluded by template.
 //!
 //! ```
 //! use axum::{Router, routing::get};
@@ -59,26 +61,72 @@
 //! # }
 //! ```
 //!
+//! ## Where the layer goes
+//!
+//! Last, on the final router: after every `merge`, `nest` and `fallback`,
+//! with `Router::layer`. Then it sees every request, the exporter's routes
+//! (which it leaves out) and unmatched ones (404s, as `unmatched`) included:
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use tower::ServiceExt;
+//! use vitals::middleware::http::HttpMetricsLayer;
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let api = Router::new().route("/orders", get(|| async { "[]" }));
+//! let admin = Router::new().route("/admin/flush", get(|| async { "flushed" }));
+//! let app = api
+//!     .merge(admin) // and the exporter's router, if it shares the port
+//!     .fallback(|| async { (http::StatusCode::NOT_FOUND, "no such page") })
+//!     .layer(HttpMetricsLayer::builder().prefix("placed").build().unwrap()); // last
+//!
+//! let recorded = vitals::testing::capture_async(async {
+//!     for path in ["/orders", "/admin/flush", "/nowhere"] {
+//!         let request = http::Request::get(path).body(axum::body::Body::empty()).unwrap();
+//!         let response = app.clone().oneshot(request).await.unwrap();
+//!         http_body_util::BodyExt::collect(response.into_body()).await.unwrap();
+//!     }
+//! })
+//! .await;
+//! let count = |route, status| recorded.counter("placed_requests_total", &[("method", "GET"), ("route", route), ("status", status)]);
+//! assert_eq!(count("/orders", "200"), Some(1));
+//! assert_eq!(count("/admin/flush", "200"), Some(1));
+//! assert_eq!(count("unmatched", "404"), Some(1));
+//! # }
+//! ```
+//!
+//! Other placements lose requests:
+//!
+//! - `api.layer(layer).merge(admin)` or `.layer(layer).fallback(..)`: the
+//!   merged routes and the fallback never pass through the layer, so they
+//!   have no series at all. The layer cannot see what never reaches it, so
+//!   this cannot be detected: put the layer last.
+//! - `route_layer(layer)`: unmatched requests are not seen.
+//! - Wrapping the router (`layer.layer(router)`, a `ServiceBuilder` around
+//!   it): axum has not matched the route yet, so every request is
+//!   `unmatched`. This is detected: after 64 requests and no matched route
+//!   the layer warns once through `tracing`.
+//!
 //! After the first request of a (route, method, status) under the global
 //! recorder, a request costs a route-template comparison, two clock reads
 //! and the atomic updates: no label is built, no string formatted, nothing
 //! hashed. The route cache is bounded ([`HttpMetricsLayerBuilder::max_routes`]).
 
 mod body;
+mod build;
 mod config;
 mod declare;
 mod future;
 mod guard;
 mod handles;
 mod layer;
+mod placement;
 mod service;
+mod shared;
 
 pub use self::body::ResponseBody;
-pub use self::config::{
-    DEFAULT_DURATION_BUCKETS, DEFAULT_EXCLUDED_ROUTES, DEFAULT_SIZE_BUCKETS,
-    HttpMetricsLayerBuilder,
-};
+pub use self::config::HttpMetricsLayerBuilder;
 pub use self::future::ResponseFuture;
-pub use self::guard::{CLIENT_CLOSED_STATUS, PANICKED_STATUS};
+pub use self::guard::{CLIENT_CLOSED_STATUS, SERVER_ERROR_STATUS};
 pub use self::layer::HttpMetricsLayer;
 pub use self::service::HttpMetrics;

@@ -3,36 +3,25 @@
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use super::body::ResponseBody;
 use super::future::ResponseFuture;
-use super::layer::State;
+use super::shared::Shared;
+use crate::middleware::plumbing::inner_service_accessors;
 
 /// A service recording HTTP server metrics; from [`HttpMetricsLayer`](super::HttpMetricsLayer).
 #[derive(Clone)]
 pub struct HttpMetrics<S> {
     inner: S,
-    state: Arc<State>,
+    shared: Arc<Shared>,
 }
 
 impl<S> HttpMetrics<S> {
-    pub(super) fn new(inner: S, state: Arc<State>) -> Self {
-        Self { inner, state }
-    }
-
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the service.
-    pub fn into_inner(self) -> S {
-        self.inner
+    pub(super) fn new(inner: S, shared: Arc<Shared>) -> Self {
+        Self { inner, shared }
     }
 }
+
+inner_service_accessors!(HttpMetrics);
 
 impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for HttpMetrics<S>
 where
@@ -40,7 +29,7 @@ where
     ReqBody: http_body::Body,
     ResBody: http_body::Body,
 {
-    type Response = http::Response<super::ResponseBody<ResBody>>;
+    type Response = http::Response<ResponseBody<ResBody>>;
     type Error = S::Error;
     type Future = ResponseFuture<S::Future>;
 
@@ -57,7 +46,7 @@ where
         // that has one, and free, where counting the bytes as the handler
         // reads them would take a shared cell per request.
         let bytes = http_body::Body::size_hint(request.body()).exact();
-        let guard = self.state.start(route, request.method(), bytes);
+        let guard = self.shared.start(route, request.method(), bytes);
         ResponseFuture {
             inner: self.inner.call(request),
             guard,

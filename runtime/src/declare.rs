@@ -1,4 +1,5 @@
-//! Run-time metric names: validation, leaking once per layer, declaring.
+//! Run-time metric names: validation, leaking once per layer or tracker,
+//! declaring in the catalogue. Used downward by the middleware and the jobs.
 
 use std::fmt;
 
@@ -92,6 +93,11 @@ impl Declaration {
     /// Adds the declaration to the catalogue (so the exporter describes it
     /// and sets its buckets) and pre-creates its known series under the
     /// current recorder.
+    ///
+    /// The origin is the caller's: every constructor between the user's
+    /// code and here carries `#[track_caller]`, so a catalogue conflict
+    /// names the application's call sites, not this file.
+    #[track_caller]
     pub(crate) fn declare(self, module: &'static str) -> &'static MetricDescriptor {
         let labels = leak_slice(
             self.labels
@@ -99,10 +105,11 @@ impl Declaration {
                 .map(|(name, values)| LabelDescriptor::new(name, values))
                 .collect(),
         );
+        let caller = std::panic::Location::caller();
         let origin = Origin {
             module,
-            file: file!(),
-            line: line!(),
+            file: caller.file(),
+            line: caller.line(),
         };
         let descriptor = catalogue::declare(MetricDescriptor::new(
             self.name,

@@ -1,0 +1,60 @@
+//! What every clone of a layer and its services share: the configuration,
+//! the route caches per ambient recorder, the placement check; and the
+//! start of a request.
+
+use std::sync::OnceLock;
+
+use super::config::Config;
+use super::guard::RequestGuard;
+use super::handles::{Resolved, RouteCache, method_index, resolve_uncached};
+use super::placement::Placement;
+use crate::recorder_identity::{self, AMBIENT_SLOTS};
+
+/// The state one layer's services share.
+pub(super) struct Shared {
+    config: &'static Config,
+    placement: Placement,
+    caches: [OnceLock<RouteCache>; AMBIENT_SLOTS],
+}
+
+impl Shared {
+    pub(super) fn new(config: &'static Config) -> Self {
+        Self {
+            config,
+            placement: Placement::default(),
+            caches: [OnceLock::new(), OnceLock::new()],
+        }
+    }
+
+    pub(super) fn config(&self) -> &'static Config {
+        self.config
+    }
+}
+
+impl Shared {
+    /// Starts counting a request; `None` for excluded routes.
+    pub(super) fn start(
+        &self,
+        route: Option<&str>,
+        method: &http::Method,
+        request_bytes: Option<u64>,
+    ) -> Option<RequestGuard> {
+        let config = self.config;
+        self.placement.observe(route.is_some(), config.requests);
+        let request_bytes = request_bytes.filter(|_| config.request_size.is_some());
+        let method = method_index(method);
+        let resolved =
+            metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
+                Some(slot) => {
+                    let cache = self.caches[slot].get_or_init(|| RouteCache::new(config));
+                    cache.resolve(config, slot, recorder, route, method)
+                }
+                None => resolve_uncached(config, route.unwrap_or(config.unmatched_route), method),
+            });
+        match resolved {
+            Resolved::Excluded => None,
+            Resolved::Cached(handles) => Some(RequestGuard::cached(handles, request_bytes)),
+            Resolved::Direct(labels) => Some(RequestGuard::direct(config, labels, request_bytes)),
+        }
+    }
+}
