@@ -169,7 +169,7 @@ impl RenameRule {
 fn split_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
-    for c in name.trim_start_matches("r#").chars() {
+    for c in name.chars() {
         if c == '_' || c == '-' {
             if !current.is_empty() {
                 words.push(std::mem::take(&mut current));

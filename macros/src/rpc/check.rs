@@ -2,10 +2,10 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::ext::IdentExt;
 
 use super::args::RpcArgs;
 use crate::ctxt::Ctxt;
+use crate::parse::ident_name;
 use crate::names::{self, DEFAULT_DURATION_BUCKETS};
 
 /// Where an argument list was written.
@@ -69,7 +69,7 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
     if let Some(labels) = args.labels.get() {
         let mut seen: Vec<String> = Vec::new();
         for label in labels {
-            let name = label.name.unraw().to_string();
+            let name = ident_name(&label.name);
             let problem = match name.as_str() {
                 "method" => Some("label `method` is set by `#[instrument_rpc]`; use `method = \"...\"` to change its value".to_owned()),
                 "status" => Some("label `status` is set from the return value; implement `vitals::RpcStatus` to change it".to_owned()),
@@ -122,7 +122,7 @@ pub(crate) fn resolve(
         );
         return None;
     }
-    let fn_label = fn_name.to_string().trim_start_matches("r#").to_owned();
+    let fn_label = ident_name(fn_name);
     let method = match own.method.get() {
         Some(method) => method.value(),
         None => match block.and_then(|b| b.rename_all.get()) {
@@ -143,7 +143,7 @@ pub(crate) fn resolve(
         .map(|labels| {
             labels
                 .iter()
-                .map(|label| (label.name.to_string(), label.value.value()))
+                .map(|label| (ident_name(&label.name), label.value.value()))
                 .collect()
         })
         .unwrap_or_default();
