@@ -34,7 +34,7 @@ use metrics::{Counter, Key, Label, SharedString};
 use crate::catalogue::{
     CATALOGUE, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin,
 };
-use crate::recorder_identity::{self, AMBIENT_SLOTS};
+use crate::per_recorder::PerRecorder;
 
 /// The value every label value beyond a metric's limit is folded into.
 pub const OVERFLOW: &str = "__overflow__";
@@ -112,7 +112,7 @@ pub struct BoundedLabel {
     limit: usize,
     seen: OnceLock<RwLock<Seen>>,
     /// The overflow counter, cached for the ambient recorders only.
-    overflow_counters: [OnceLock<Counter>; AMBIENT_SLOTS],
+    overflow_counter: PerRecorder<Counter>,
 }
 
 impl BoundedLabel {
@@ -122,7 +122,7 @@ impl BoundedLabel {
             metric,
             limit,
             seen: OnceLock::new(),
-            overflow_counters: [OnceLock::new(), OnceLock::new()],
+            overflow_counter: PerRecorder::new(),
         }
     }
 
@@ -190,12 +190,13 @@ impl BoundedLabel {
     }
 
     fn overflow(&self) -> BoundedValue {
-        metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-            Some(slot) => self.overflow_counters[slot]
-                .get_or_init(|| self.register_overflow(recorder))
-                .increment(1),
-            None => self.register_overflow(recorder).increment(1),
-        });
+        self.overflow_counter.with(
+            |recorder| self.register_overflow(recorder),
+            |recorder, cached| match cached {
+                Some(counter) => counter.increment(1),
+                None => self.register_overflow(recorder).increment(1),
+            },
+        );
         BoundedValue {
             id: BoundedValue::OVERFLOW_ID,
             value: SharedString::const_str(OVERFLOW),
