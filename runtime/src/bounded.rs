@@ -48,7 +48,9 @@ pub const OVERFLOW_METRIC: &str = "vitals_label_overflow_total";
 static OVERFLOW_LABELS: [LabelDescriptor; 1] = [LabelDescriptor::new("metric", LabelValues::Open)];
 
 #[linkme::distributed_slice(CATALOGUE)]
-#[allow(unsafe_code)] // linkme places the descriptor in a link section; no unsafe code is written here
+#[allow(unsafe_code)] // linkme places the entry in a link section; no unsafe code is written here
+static OVERFLOW_ENTRY: &[MetricDescriptor] = std::slice::from_ref(&OVERFLOW_DESCRIPTOR);
+
 static OVERFLOW_DESCRIPTOR: MetricDescriptor = MetricDescriptor::new(
     OVERFLOW_METRIC,
     MetricKind::Counter,

@@ -136,8 +136,6 @@ fn descriptor_statics(
         (0..bounded_count).map(|_| quote!(#private::BoundedLabel::new(#name, #limit)));
     quote! {
         static #labels_ident: [#private::LabelDescriptor; #label_count] = [#(#labels),*];
-        #[#private::linkme::distributed_slice(#private::CATALOGUE)]
-        #[linkme(crate = #private::linkme)]
         static #descriptor: #private::MetricDescriptor = #private::MetricDescriptor::new(
             #name,
             #private::MetricKind::#kind,
@@ -147,6 +145,11 @@ fn descriptor_statics(
             &[#(#buckets),*],
             #private::Origin { module: ::core::module_path!(), file: ::core::file!(), line: ::core::line!() },
         );
+        const _: () = {
+            #[#private::linkme::distributed_slice(#private::CATALOGUE)]
+            #[linkme(crate = #private::linkme)]
+            static ENTRY: &[#private::MetricDescriptor] = ::core::slice::from_ref(&#descriptor);
+        };
         static #bounded: [#private::BoundedLabel; #bounded_count] = [#(#bounded_labels),*];
     }
 }

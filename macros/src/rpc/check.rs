@@ -6,7 +6,7 @@ use quote::quote;
 use super::args::RpcArgs;
 use crate::ctxt::Ctxt;
 use crate::parse::ident_name;
-use crate::names::{self, DEFAULT_DURATION_BUCKETS};
+use crate::names;
 
 /// Where an argument list was written.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,8 @@ pub(crate) enum Place {
 pub(crate) struct RpcSpec {
     pub(crate) prefix: String,
     pub(crate) method: String,
-    pub(crate) buckets: Vec<f64>,
+    /// `None`: the runtime's default duration buckets.
+    pub(crate) buckets: Option<Vec<f64>>,
     /// Static labels in series order, after `method`.
     pub(crate) labels: Vec<(String, String)>,
     pub(crate) in_flight: bool,
@@ -134,8 +135,7 @@ pub(crate) fn resolve(
         .buckets
         .get()
         .or_else(|| block.and_then(|b| b.buckets.get()))
-        .map(|buckets| buckets.bounds.iter().map(|(bound, _)| *bound).collect())
-        .unwrap_or_else(|| DEFAULT_DURATION_BUCKETS.to_vec());
+        .map(|buckets| buckets.bounds.iter().map(|(bound, _)| *bound).collect());
     let labels = own
         .labels
         .get()
