@@ -5,83 +5,15 @@
 
 use proc_macro2::Span;
 
-/// Why `name` cannot be a metric name (or a metric name prefix), if it cannot.
-///
-/// Metric names match `[a-zA-Z_:][a-zA-Z0-9_:]*`, but `:` is reserved for
-/// recording rules and OpenMetrics reserves names starting with `_`.
-pub(crate) fn metric_name_problem(name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some("expected a non-empty metric name".to_owned());
-    }
-    if name.contains(':') {
-        return Some(format!(
-            "`{name}` contains `:`, which is reserved for recording rules"
-        ));
-    }
-    if name.starts_with('_') {
-        return Some(format!(
-            "`{name}` starts with `_`; metric names starting with `_` are reserved"
-        ));
-    }
-    if !is_identifier(name) {
-        return Some(format!(
-            "`{name}` is not a valid metric name: expected ASCII letters, digits and `_`, not starting with a digit"
-        ));
-    }
-    None
-}
+pub(crate) use vitals_naming::{label_name_problem, metric_name_problem};
 
-/// Why `name` cannot be a label name, if it cannot.
-pub(crate) fn label_name_problem(name: &str) -> Option<String> {
-    match name {
-        "le" => return Some("label `le` is reserved for histogram bucket bounds".to_owned()),
-        "quantile" => return Some("label `quantile` is reserved for summary quantiles".to_owned()),
-        _ => {}
-    }
-    if name.starts_with('_') {
-        return Some(format!(
-            "label `{name}` starts with `_`; label names starting with `_` are reserved"
-        ));
-    }
-    if !is_identifier(name) {
-        return Some(format!(
-            "`{name}` is not a valid label name: expected ASCII letters, digits and `_`, not starting with a digit"
-        ));
-    }
-    None
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// Why a list of bucket bounds is unusable, pointing at the bound at fault.
+/// [`vitals_naming::buckets_problem`], pointing at the bound at fault (or
+/// at the whole list, `whole`, when it is empty).
 pub(crate) fn buckets_problem(bounds: &[(f64, Span)], whole: Span) -> Option<(Span, String)> {
-    if bounds.is_empty() {
-        return Some((whole, "expected at least one bucket bound".to_owned()));
-    }
-    for (bound, span) in bounds {
-        if !bound.is_finite() {
-            return Some((
-                *span,
-                "bucket bounds must be finite; the `+Inf` bucket is always added".to_owned(),
-            ));
-        }
-    }
-    for pair in bounds.windows(2) {
-        let ((previous, _), (bound, span)) = (pair[0], pair[1]);
-        if bound <= previous {
-            return Some((
-                span,
-                format!("bucket bounds must increase: `{bound}` follows `{previous}`"),
-            ));
-        }
-    }
-    None
+    let values: Vec<f64> = bounds.iter().map(|(bound, _)| *bound).collect();
+    let (at, problem) = vitals_naming::buckets_problem(&values)?;
+    let span = at.and_then(|index| bounds.get(index)).map_or(whole, |(_, span)| *span);
+    Some((span, problem))
 }
 
 /// The default metric prefix: the package being compiled, `-` becoming `_`.
@@ -91,10 +23,8 @@ pub(crate) fn package_prefix() -> Option<String> {
         .map(|name| name.replace('-', "_"))
 }
 
-/// The OpenTelemetry / Prometheus duration buckets, in seconds.
-pub(crate) const DEFAULT_DURATION_BUCKETS: &[f64] = &[
-    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
-];
+/// The duration buckets used when none are given: OpenTelemetry's.
+pub(crate) const DEFAULT_DURATION_BUCKETS: &[f64] = vitals_naming::buckets::OTEL_DURATION;
 
 /// How fn names become label values (`rename_all`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,7 +99,7 @@ impl RenameRule {
 fn split_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
-    for c in name.trim_start_matches("r#").chars() {
+    for c in name.chars() {
         if c == '_' || c == '-' {
             if !current.is_empty() {
                 words.push(std::mem::take(&mut current));
@@ -187,53 +117,6 @@ fn split_words(name: &str) -> Vec<String> {
         words.push(current);
     }
     words
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn metric_names() {
-        assert_eq!(metric_name_problem("coordinator"), None);
-        assert_eq!(metric_name_problem("grpc_server"), None);
-        assert!(metric_name_problem("9lives").is_some());
-        assert!(metric_name_problem("a:b").is_some());
-        assert!(metric_name_problem("_hidden").is_some());
-        assert!(metric_name_problem("with-dash").is_some());
-        assert!(metric_name_problem("").is_some());
-    }
-
-    #[test]
-    fn label_names() {
-        assert_eq!(label_name_problem("region"), None);
-        assert!(label_name_problem("le").is_some());
-        assert!(label_name_problem("quantile").is_some());
-        assert!(label_name_problem("__name__").is_some());
-        assert!(label_name_problem("a b").is_some());
-    }
-
-    #[test]
-    fn renames() {
-        assert_eq!(RenameRule::Pascal.apply("wait_job_result"), "WaitJobResult");
-        assert_eq!(RenameRule::Camel.apply("wait_job_result"), "waitJobResult");
-        assert_eq!(RenameRule::ScreamingSnake.apply("get"), "GET");
-        assert_eq!(RenameRule::Kebab.apply("get_user"), "get-user");
-        assert_eq!(
-            RenameRule::Snake.apply("WaitingForManifest"),
-            "waiting_for_manifest"
-        );
-        assert_eq!(RenameRule::Pascal.apply("r#type"), "Type");
-    }
-
-    #[test]
-    fn buckets() {
-        let span = Span::call_site();
-        assert!(buckets_problem(&[], span).is_some());
-        assert!(buckets_problem(&[(1.0, span), (1.0, span)], span).is_some());
-        assert!(buckets_problem(&[(1.0, span), (f64::INFINITY, span)], span).is_some());
-        assert!(buckets_problem(&[(0.1, span), (1.0, span)], span).is_none());
-    }
 }
 
 /// Units a metric may declare, as they are spelt in its name, with the
@@ -305,8 +188,29 @@ pub(crate) fn duration_histogram_problem(name: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod unit_tests {
+mod tests {
     use super::*;
+
+    #[test]
+    fn renames() {
+        assert_eq!(RenameRule::Pascal.apply("wait_job_result"), "WaitJobResult");
+        assert_eq!(RenameRule::Camel.apply("wait_job_result"), "waitJobResult");
+        assert_eq!(RenameRule::ScreamingSnake.apply("get"), "GET");
+        assert_eq!(RenameRule::Kebab.apply("get_user"), "get-user");
+        assert_eq!(
+            RenameRule::Snake.apply("WaitingForManifest"),
+            "waiting_for_manifest"
+        );
+        assert_eq!(RenameRule::Pascal.apply("type"), "Type");
+    }
+
+    #[test]
+    fn a_bucket_problem_points_at_the_bound_at_fault() {
+        let whole = Span::call_site();
+        assert!(buckets_problem(&[], whole).is_some());
+        assert!(buckets_problem(&[(1.0, whole), (1.0, whole)], whole).is_some());
+        assert!(buckets_problem(&[(0.1, whole), (1.0, whole)], whole).is_none());
+    }
 
     #[test]
     fn units_and_suffixes() {

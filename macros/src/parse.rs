@@ -4,11 +4,18 @@
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{LitBool, LitStr, Token};
 
 use crate::ctxt::Ctxt;
 use crate::symbol;
+
+/// The name an identifier gives a metric, label or method: its text
+/// without the `r#` of a raw identifier (`r#type` names `type`).
+pub(crate) fn ident_name(ident: &syn::Ident) -> String {
+    ident.unraw().to_string()
+}
 
 /// The argument's name, as written.
 pub(crate) fn key_of(meta: &ParseNestedMeta<'_>) -> String {

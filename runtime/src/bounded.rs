@@ -34,7 +34,7 @@ use metrics::{Counter, Key, Label, SharedString};
 use crate::catalogue::{
     CATALOGUE, LabelDescriptor, LabelValues, MetricDescriptor, MetricKind, Origin,
 };
-use crate::recorder_identity::{self, AMBIENT_SLOTS};
+use crate::per_recorder::PerRecorder;
 
 /// The value every label value beyond a metric's limit is folded into.
 pub const OVERFLOW: &str = "__overflow__";
@@ -48,7 +48,9 @@ pub const OVERFLOW_METRIC: &str = "vitals_label_overflow_total";
 static OVERFLOW_LABELS: [LabelDescriptor; 1] = [LabelDescriptor::new("metric", LabelValues::Open)];
 
 #[linkme::distributed_slice(CATALOGUE)]
-#[allow(unsafe_code)] // linkme places the descriptor in a link section; no unsafe code is written here
+#[allow(unsafe_code)] // linkme places the entry in a link section; no unsafe code is written here
+static OVERFLOW_ENTRY: &[MetricDescriptor] = std::slice::from_ref(&OVERFLOW_DESCRIPTOR);
+
 static OVERFLOW_DESCRIPTOR: MetricDescriptor = MetricDescriptor::new(
     OVERFLOW_METRIC,
     MetricKind::Counter,
@@ -112,7 +114,7 @@ pub struct BoundedLabel {
     limit: usize,
     seen: OnceLock<RwLock<Seen>>,
     /// The overflow counter, cached for the ambient recorders only.
-    overflow_counters: [OnceLock<Counter>; AMBIENT_SLOTS],
+    overflow_counter: PerRecorder<Counter>,
 }
 
 impl BoundedLabel {
@@ -122,7 +124,7 @@ impl BoundedLabel {
             metric,
             limit,
             seen: OnceLock::new(),
-            overflow_counters: [OnceLock::new(), OnceLock::new()],
+            overflow_counter: PerRecorder::new(),
         }
     }
 
@@ -190,12 +192,13 @@ impl BoundedLabel {
     }
 
     fn overflow(&self) -> BoundedValue {
-        metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-            Some(slot) => self.overflow_counters[slot]
-                .get_or_init(|| self.register_overflow(recorder))
-                .increment(1),
-            None => self.register_overflow(recorder).increment(1),
-        });
+        self.overflow_counter.with(
+            |recorder| self.register_overflow(recorder),
+            |recorder, cached| match cached {
+                Some(counter) => counter.increment(1),
+                None => self.register_overflow(recorder).increment(1),
+            },
+        );
         BoundedValue {
             id: BoundedValue::OVERFLOW_ID,
             value: SharedString::const_str(OVERFLOW),

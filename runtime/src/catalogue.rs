@@ -1,8 +1,8 @@
 //! The catalogue: every metric the program declares, known before it runs.
 //!
-//! Each `#[instrument_rpc]` call site (and, later, each `#[metric_enum]` and
-//! `#[metric_group]`) places a static [`MetricDescriptor`] into a link-time
-//! section. Nothing runs at start-up: the linker gathers the descriptors of
+//! Each `#[instrument_rpc]` call site, `#[metric_group]` field and
+//! `#[metric_enum(state = ..)]` places its static [`MetricDescriptor`]s into
+//! a link-time section. Nothing runs at start-up: the linker gathers the descriptors of
 //! every crate in the binary and [`catalogue()`] reads them.
 //!
 //! Exporters use it to describe every metric (`# HELP`, `# TYPE`, unit), to
@@ -30,10 +30,13 @@ use std::sync::{Mutex, PoisonError};
 
 pub use metrics::Unit;
 
-/// All metric descriptors linked into this binary, in no particular order.
+/// The metric descriptors linked into this binary, in no particular order:
+/// one entry per declaration site, holding every descriptor of that site
+/// (an `#[instrument_rpc]` fn declares two or three metrics in one entry,
+/// so each site pays for one link-section item, not three).
 #[doc(hidden)]
 #[linkme::distributed_slice]
-pub static CATALOGUE: [MetricDescriptor];
+pub static CATALOGUE: [&'static [MetricDescriptor]];
 
 /// Descriptors declared at run time, by components whose names are chosen at
 /// run time (a middleware layer with a configurable prefix).
@@ -46,7 +49,11 @@ pub fn catalogue() -> Catalogue {
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
     Catalogue {
-        descriptors: CATALOGUE.iter().chain(run_time.iter().copied()).collect(),
+        descriptors: CATALOGUE
+            .iter()
+            .flat_map(|entry| entry.iter())
+            .chain(run_time.iter().copied())
+            .collect(),
     }
 }
 

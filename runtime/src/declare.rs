@@ -27,45 +27,31 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// Checks a metric name (or prefix) against `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+/// Checks a metric name (or prefix) by the rules the macros apply.
 pub(crate) fn check_metric_name(what: &str, name: &str) -> Result<(), ConfigError> {
-    if valid(name, true) {
-        Ok(())
-    } else {
-        Err(ConfigError::new(format!(
-            "`{what}` is not a valid Prometheus metric name: `{name}`"
-        )))
+    match vitals_naming::metric_name_problem(name) {
+        None => Ok(()),
+        Some(problem) => Err(ConfigError::new(format!("invalid `{what}`: {problem}"))),
     }
 }
 
-/// Checks a label name against `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`.
+/// Checks a label name by the rules the macros apply.
 #[cfg_attr(not(feature = "_middleware"), allow(dead_code))] // used by the layers only
 pub(crate) fn check_label_name(what: &str, name: &str) -> Result<(), ConfigError> {
-    if valid(name, false) && !name.starts_with("__") {
-        Ok(())
-    } else {
-        Err(ConfigError::new(format!(
-            "`{what}` is not a valid Prometheus label name: `{name}`"
-        )))
+    match vitals_naming::label_name_problem(name) {
+        None => Ok(()),
+        Some(problem) => Err(ConfigError::new(format!("invalid `{what}`: {problem}"))),
     }
 }
 
-/// Checks histogram buckets: finite and strictly increasing.
+/// Checks histogram buckets by the rules the macros apply.
 pub(crate) fn check_buckets(what: &str, buckets: &[f64]) -> Result<(), ConfigError> {
-    let increasing = buckets.windows(2).all(|pair| pair[0] < pair[1]);
-    if !buckets.is_empty() && increasing && buckets.iter().all(|bound| bound.is_finite()) {
-        Ok(())
-    } else {
-        Err(ConfigError::new(format!(
-            "`{what}` must be finite, strictly increasing and not empty: {buckets:?}"
-        )))
+    match vitals_naming::buckets_problem(buckets) {
+        None => Ok(()),
+        Some((_, problem)) => Err(ConfigError::new(format!(
+            "invalid `{what}` {buckets:?}: {problem}"
+        ))),
     }
-}
-
-fn valid(name: &str, colon: bool) -> bool {
-    let mut chars = name.chars();
-    let head_ok = |c: char| c.is_ascii_alphabetic() || c == '_' || (colon && c == ':');
-    chars.next().is_some_and(head_ok) && chars.all(|c| head_ok(c) || c.is_ascii_digit())
 }
 
 /// Gives a run-time string the `'static` lifetime label keys need. Called
@@ -130,9 +116,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_follow_the_prometheus_grammar() {
-        assert!(check_metric_name("prefix", "server_client_api:http").is_ok());
+    fn names_follow_the_rules_the_macros_apply() {
+        assert!(check_metric_name("prefix", "server_client_api_http").is_ok());
+        // `:` is for recording rules and a leading `_` is reserved: the
+        // macros reject both, so the layers do too.
+        assert!(check_metric_name("prefix", "server_client_api:http").is_err());
+        assert!(check_metric_name("prefix", "_server").is_err());
         assert!(check_metric_name("prefix", "9lives").is_err());
+        assert!(check_label_name("route_label", "_route").is_err());
         assert!(check_label_name("route_label", "endpoint").is_ok());
         assert!(check_label_name("route_label", "end-point").is_err());
         assert!(check_label_name("route_label", "__name").is_err());

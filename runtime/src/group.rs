@@ -41,7 +41,7 @@ pub use metrics::{Counter, Gauge, Histogram};
 
 use crate::bounded::BoundedLabel;
 use crate::catalogue::MetricDescriptor;
-use crate::recorder_identity::{self, AMBIENT_SLOTS};
+use crate::per_recorder::{Cached, PerRecorder};
 
 /// The most bounded string labels one metric may have.
 pub const MAX_BOUNDED_LABELS: usize = 4;
@@ -104,11 +104,14 @@ pub type HistogramFamily = Family<HistogramKind>;
 /// Which handle a combination of bounded values and enum values maps to.
 type BoundedKey = (usize, [u32; MAX_BOUNDED_LABELS]);
 
-/// Handles by enum combination, filled on first use of each.
-type EnumTable<H> = OnceLock<Box<[OnceLock<H>]>>;
-
-/// Handles by enum combination and bounded value ids.
-type BoundedTable<H> = OnceLock<RwLock<HashMap<BoundedKey, H>>>;
+/// A family's handles under one ambient recorder.
+enum SeriesTable<H> {
+    /// By enum combination, filled on first use of each: metrics without
+    /// bounded labels.
+    ByEnum(Box<[OnceLock<H>]>),
+    /// By enum combination and bounded value ids.
+    ByBounded(RwLock<HashMap<BoundedKey, H>>),
+}
 
 /// One metric of a group, with its cached handles. Generated code creates
 /// it; applications call the group's methods.
@@ -116,10 +119,7 @@ pub struct Family<K: Kind> {
     descriptor: &'static MetricDescriptor,
     /// One per `&str` label, in label order.
     bounded: &'static [BoundedLabel],
-    /// Handles by enum combination, for metrics without bounded labels.
-    by_enum: [EnumTable<K::Handle>; AMBIENT_SLOTS],
-    /// Handles by enum combination and bounded value ids.
-    by_bounded: [BoundedTable<K::Handle>; AMBIENT_SLOTS],
+    cache: PerRecorder<SeriesTable<K::Handle>>,
     kind: PhantomData<K>,
 }
 
@@ -132,49 +132,44 @@ impl<K: Kind> Family<K> {
         Self {
             descriptor,
             bounded,
-            by_enum: [OnceLock::new(), OnceLock::new()],
-            by_bounded: [OnceLock::new(), OnceLock::new()],
+            cache: PerRecorder::new(),
             kind: PhantomData,
         }
     }
 
-    /// The metric's declaration in the catalogue.
-    pub fn descriptor(&self) -> &'static MetricDescriptor {
-        self.descriptor
-    }
-
     /// The handle of one series; `args` are its label values in label order.
     pub fn handle(&self, args: &[LabelArg<'_>]) -> K::Handle {
-        metrics::with_recorder(|recorder| {
-            let slot = recorder_identity::ambient_slot(recorder);
-            if self.bounded.is_empty() {
-                let combination = self.combination(args);
-                match slot {
-                    Some(slot) => {
-                        let table = self.by_enum[slot].get_or_init(|| {
-                            (0..self.combinations()).map(|_| OnceLock::new()).collect()
-                        });
-                        match table.get(combination) {
-                            Some(cell) => cell
-                                .get_or_init(|| self.register(recorder, args, &[]))
-                                .clone(),
-                            None => self.register(recorder, args, &[]),
-                        }
-                    }
+        self.cache.with(
+            |_| self.empty_table(),
+            |recorder, cached| match cached.map(Cached::value) {
+                Some(SeriesTable::ByEnum(cells)) => match cells.get(self.combination(args)) {
+                    Some(cell) => cell
+                        .get_or_init(|| self.register(recorder, args, &[]))
+                        .clone(),
                     None => self.register(recorder, args, &[]),
-                }
-            } else {
-                self.bounded_handle(recorder, slot, args)
-            }
-        })
+                },
+                Some(SeriesTable::ByBounded(map)) => self.bounded_handle(recorder, map, args),
+                None => self.register(recorder, args, &self.bound(args).1),
+            },
+        )
     }
 
-    fn bounded_handle(
+    fn empty_table(&self) -> SeriesTable<K::Handle> {
+        if self.bounded.is_empty() {
+            SeriesTable::ByEnum((0..self.combinations()).map(|_| OnceLock::new()).collect())
+        } else {
+            SeriesTable::ByBounded(RwLock::new(HashMap::new()))
+        }
+    }
+
+    /// The bounded form of each string label value: its id and its text.
+    fn bound(
         &self,
-        recorder: &dyn Recorder,
-        slot: Option<usize>,
         args: &[LabelArg<'_>],
-    ) -> K::Handle {
+    ) -> (
+        [u32; MAX_BOUNDED_LABELS],
+        [Option<SharedString>; MAX_BOUNDED_LABELS],
+    ) {
         let mut ids = [0u32; MAX_BOUNDED_LABELS];
         let mut values: [Option<SharedString>; MAX_BOUNDED_LABELS] =
             [const { None }; MAX_BOUNDED_LABELS];
@@ -187,11 +182,17 @@ impl<K: Kind> Family<K> {
             *id = bounded.id();
             *value = Some(bounded.shared());
         }
-        let Some(slot) = slot else {
-            return self.register(recorder, args, &values);
-        };
+        (ids, values)
+    }
+
+    fn bounded_handle(
+        &self,
+        recorder: &dyn Recorder,
+        map: &RwLock<HashMap<BoundedKey, K::Handle>>,
+        args: &[LabelArg<'_>],
+    ) -> K::Handle {
+        let (ids, values) = self.bound(args);
         let key = (self.combination(args), ids);
-        let map = self.by_bounded[slot].get_or_init(|| RwLock::new(HashMap::new()));
         if let Some(handle) = map.read().unwrap_or_else(PoisonError::into_inner).get(&key) {
             return handle.clone();
         }

@@ -67,7 +67,7 @@ mod metric_enum;
 pub mod middleware;
 mod per_recorder;
 mod recorder_identity;
-pub mod rpc;
+mod rpc;
 pub mod state;
 pub mod status;
 mod table;

@@ -366,7 +366,7 @@ fn invalid_names_are_refused() {
         .expect_err("an invalid label");
     assert_eq!(
         error.to_string(),
-        "`route_label` is not a valid Prometheus label name: `end-point`"
+        "invalid `route_label`: `end-point` is not a valid label name: expected ASCII letters, digits and `_`, not starting with a digit"
     );
     let error = HttpMetricsLayer::builder()
         .prefix("9lives")
@@ -374,7 +374,7 @@ fn invalid_names_are_refused() {
         .expect_err("an invalid prefix");
     assert_eq!(
         error.to_string(),
-        "`prefix` is not a valid Prometheus metric name: `9lives`"
+        "invalid `prefix`: `9lives` is not a valid metric name: expected ASCII letters, digits and `_`, not starting with a digit"
     );
     let error = HttpMetricsLayer::builder()
         .route_label("status")

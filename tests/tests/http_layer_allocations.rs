@@ -100,7 +100,7 @@ async fn warm_requests_allocate_nothing_more_than_without_the_layers() {
     let recorder = CapturingRecorder::new();
     metrics::set_global_recorder(recorder.clone())
         .expect("the only global recorder of this binary");
-    vitals::__private::refresh_recorder_identity();
+    vitals::global_recorder_installed();
 
     // Around the router rather than through `Router::layer`: axum boxes the
     // future and response body of any layer added with `Router::layer`,

@@ -605,6 +605,18 @@ fn buckets_method_and_in_flight_arguments() {
     );
 }
 
+#[instrument_rpc(prefix = "raw", labels(r#type = "bulk"))]
+fn r#move() {}
+
+#[test]
+fn raw_identifiers_name_labels_and_methods_without_their_prefix() {
+    let text = render(r#move);
+    assert_eq!(
+        samples(&text, "raw_requests_total"),
+        ["raw_requests_total{method=\"move\",status=\"ok\",type=\"bulk\"} 1"]
+    );
+}
+
 #[test]
 fn prefix_defaults_to_the_package_name() {
     #[instrument_rpc]

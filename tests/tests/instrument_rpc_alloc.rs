@@ -48,7 +48,7 @@ fn poll_to_completion<F: Future>(future: F) -> F::Output {
 fn no_allocation_per_call_after_warm_up() {
     let recorder = CapturingRecorder::new();
     metrics::set_global_recorder(recorder.clone()).expect("first global recorder");
-    vitals::__private::refresh_recorder_identity();
+    vitals::global_recorder_installed();
 
     // Warm-up: the first call of each site and status resolves its handles.
     for code in 0..3 {

@@ -269,7 +269,7 @@ fn invalid_configurations_are_refused() {
         .expect("refused");
     assert_eq!(
         error.to_string(),
-        "`prefix` is not a valid Prometheus metric name: `bad prefix`"
+        "invalid `prefix`: `bad prefix` is not a valid metric name: expected ASCII letters, digits and `_`, not starting with a digit"
     );
     let error = JobTracker::<Kind, Outcome>::builder("jobs")
         .buckets(&[5.0, 1.0])
@@ -279,7 +279,7 @@ fn invalid_configurations_are_refused() {
     assert!(
         error
             .to_string()
-            .starts_with("`buckets` must be finite, strictly increasing"),
+            .starts_with("invalid `buckets` [5.0, 1.0]: bucket bounds must increase"),
         "{error}"
     );
 }

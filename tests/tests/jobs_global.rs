@@ -52,7 +52,7 @@ fn jobs_from_many_threads_render_exactly() {
     let recorder = builder.build_recorder();
     let handle = recorder.handle();
     metrics::set_global_recorder(recorder).expect("the only global recorder of this binary");
-    vitals::__private::refresh_recorder_identity();
+    vitals::global_recorder_installed();
     vitals::catalogue().register_known_series();
 
     let zero = handle.render();

@@ -334,7 +334,7 @@ fn handles_follow_the_current_recorder() {
     let global = vitals::testing::CapturingRecorder::new();
     metrics::set_global_recorder(global.clone())
         .expect("the only global recorder of this test binary");
-    vitals::__private::refresh_recorder_identity();
+    vitals::global_recorder_installed();
     for _ in 0..3 {
         LATE.jobs_total(JobKind::Execute, Outcome::Failed)
             .increment(1);

@@ -87,7 +87,7 @@ fn install_recorder() -> PrometheusHandle {
         .build_recorder();
     let handle = recorder.handle();
     metrics::set_global_recorder(recorder).expect("the only recorder of this process");
-    vitals::__private::refresh_recorder_identity();
+    vitals::global_recorder_installed();
     handle
 }
 

@@ -192,7 +192,7 @@ fn install_recorder() -> Box<dyn Fn() -> String> {
                 .build_recorder();
             let handle = recorder.handle();
             metrics::set_global_recorder(recorder).expect("the only global recorder");
-            vitals::__private::refresh_recorder_identity();
+            vitals::global_recorder_installed();
             println!("recorder: metrics-exporter-prometheus");
             Box::new(move || handle.render())
         }

@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use super::args::{Encoding, EnumArgs, VariantArgs};
 use crate::ctxt::Ctxt;
 use crate::names::{self, RenameRule};
-use crate::parse::doc_text;
+use crate::parse::{doc_text, ident_name};
 
 /// One variant and its label value.
 pub(crate) struct VariantSpec {
@@ -76,7 +76,7 @@ pub(crate) fn check_variants(
                 }
                 rename.value()
             }
-            None => rule.apply(&variant.ident.to_string()),
+            None => rule.apply(&ident_name(&variant.ident)),
         };
         if let Some(first) = variants.iter().find(|seen| seen.value == value) {
             let span = own.rename.span().unwrap_or_else(|| variant.ident.span());
@@ -160,7 +160,7 @@ pub(crate) fn check_state(cx: &Ctxt, args: &EnumArgs, item: &syn::ItemEnum) -> O
     };
     let mut labels: Vec<(String, String)> = Vec::new();
     for label in args.labels.get().map(Vec::as_slice).unwrap_or_default() {
-        let label_name = label.name.to_string();
+        let label_name = ident_name(&label.name);
         let problem = if labels.iter().any(|(seen, _)| *seen == label_name) {
             Some(format!("duplicate label `{label_name}`"))
         } else if label_name == name && encoding == Encoding::StateSet {

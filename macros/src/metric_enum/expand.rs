@@ -89,6 +89,7 @@ fn state_impl(
                 ];
                 #[#private::linkme::distributed_slice(#private::CATALOGUE)]
                 #[linkme(crate = #private::linkme)]
+                static __VITALS_STATE_ENTRY: &[#private::MetricDescriptor] = ::core::slice::from_ref(&__VITALS_STATE);
                 static __VITALS_STATE: #private::MetricDescriptor = #private::MetricDescriptor::new(
                     #name,
                     #private::MetricKind::Gauge,

@@ -6,7 +6,7 @@ use proc_macro2::Span;
 use super::args::{FieldArgs, GroupArgs, LabelDecl, LabelType};
 use crate::ctxt::Ctxt;
 use crate::names::{self, DEFAULT_DURATION_BUCKETS, UNITS};
-use crate::parse::doc_text;
+use crate::parse::{doc_text, ident_name};
 use crate::symbol;
 
 /// The most bounded `&str` labels one metric may have (the runtime's
@@ -71,7 +71,7 @@ pub(crate) fn check_field(
     args: FieldArgs,
 ) -> Option<MetricSpec> {
     let ident = field.ident.clone()?;
-    let field_name = ident.to_string().trim_start_matches("r#").to_owned();
+    let field_name = ident_name(&ident);
     let kind = match kind_of(&field.ty) {
         Some(kind) => kind,
         None => {
@@ -230,7 +230,7 @@ pub(crate) fn check_field(
 fn check_labels(cx: &Ctxt, labels: &[LabelDecl]) {
     let mut seen: Vec<String> = Vec::new();
     for label in labels {
-        let name = label.name.to_string().trim_start_matches("r#").to_owned();
+        let name = ident_name(&label.name);
         let problem = if seen.contains(&name) {
             Some(format!("duplicate label `{name}`"))
         } else {

@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 
 use super::args::LabelType;
 use super::check::{Kind, MetricSpec};
+use crate::parse::ident_name;
 
 /// The struct with its fields turned into metric families, its const
 /// constructor, one recording method per metric and `Default`.
@@ -94,7 +95,7 @@ fn descriptor_statics(
     let labels_ident = format_ident!("{}_LABELS", descriptor);
     let label_count = spec.labels.len();
     let labels = spec.labels.iter().map(|label| {
-        let name = label.name.to_string().trim_start_matches("r#").to_owned();
+        let name = ident_name(&label.name);
         let values = match &label.ty {
             LabelType::Enum(ty) => {
                 let metric_enum = quote_spanned!(ty.span()=> #private::MetricEnum);
@@ -135,8 +136,6 @@ fn descriptor_statics(
         (0..bounded_count).map(|_| quote!(#private::BoundedLabel::new(#name, #limit)));
     quote! {
         static #labels_ident: [#private::LabelDescriptor; #label_count] = [#(#labels),*];
-        #[#private::linkme::distributed_slice(#private::CATALOGUE)]
-        #[linkme(crate = #private::linkme)]
         static #descriptor: #private::MetricDescriptor = #private::MetricDescriptor::new(
             #name,
             #private::MetricKind::#kind,
@@ -146,6 +145,11 @@ fn descriptor_statics(
             &[#(#buckets),*],
             #private::Origin { module: ::core::module_path!(), file: ::core::file!(), line: ::core::line!() },
         );
+        const _: () = {
+            #[#private::linkme::distributed_slice(#private::CATALOGUE)]
+            #[linkme(crate = #private::linkme)]
+            static ENTRY: &[#private::MetricDescriptor] = ::core::slice::from_ref(&#descriptor);
+        };
         static #bounded: [#private::BoundedLabel; #bounded_count] = [#(#bounded_labels),*];
     }
 }
@@ -183,7 +187,7 @@ fn method(spec: &MetricSpec, vis: &syn::Visibility, private: &TokenStream) -> To
             .labels
             .iter()
             .map(|label| {
-                let name = label.name.to_string().trim_start_matches("r#").to_owned();
+                let name = ident_name(&label.name);
                 match label.ty {
                     LabelType::Enum(_) => format!("`{name}`"),
                     LabelType::Bounded => {

@@ -2,11 +2,11 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::ext::IdentExt;
 
 use super::args::RpcArgs;
 use crate::ctxt::Ctxt;
-use crate::names::{self, DEFAULT_DURATION_BUCKETS};
+use crate::parse::ident_name;
+use crate::names;
 
 /// Where an argument list was written.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,8 @@ pub(crate) enum Place {
 pub(crate) struct RpcSpec {
     pub(crate) prefix: String,
     pub(crate) method: String,
-    pub(crate) buckets: Vec<f64>,
+    /// `None`: the runtime's default duration buckets.
+    pub(crate) buckets: Option<Vec<f64>>,
     /// Static labels in series order, after `method`.
     pub(crate) labels: Vec<(String, String)>,
     pub(crate) in_flight: bool,
@@ -69,7 +70,7 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
     if let Some(labels) = args.labels.get() {
         let mut seen: Vec<String> = Vec::new();
         for label in labels {
-            let name = label.name.unraw().to_string();
+            let name = ident_name(&label.name);
             let problem = match name.as_str() {
                 "method" => Some("label `method` is set by `#[instrument_rpc]`; use `method = \"...\"` to change its value".to_owned()),
                 "status" => Some("label `status` is set from the return value; implement `vitals::RpcStatus` to change it".to_owned()),
@@ -122,7 +123,7 @@ pub(crate) fn resolve(
         );
         return None;
     }
-    let fn_label = fn_name.to_string().trim_start_matches("r#").to_owned();
+    let fn_label = ident_name(fn_name);
     let method = match own.method.get() {
         Some(method) => method.value(),
         None => match block.and_then(|b| b.rename_all.get()) {
@@ -134,8 +135,7 @@ pub(crate) fn resolve(
         .buckets
         .get()
         .or_else(|| block.and_then(|b| b.buckets.get()))
-        .map(|buckets| buckets.bounds.iter().map(|(bound, _)| *bound).collect())
-        .unwrap_or_else(|| DEFAULT_DURATION_BUCKETS.to_vec());
+        .map(|buckets| buckets.bounds.iter().map(|(bound, _)| *bound).collect());
     let labels = own
         .labels
         .get()
@@ -143,7 +143,7 @@ pub(crate) fn resolve(
         .map(|labels| {
             labels
                 .iter()
-                .map(|label| (label.name.to_string(), label.value.value()))
+                .map(|label| (ident_name(&label.name), label.value.value()))
                 .collect()
         })
         .unwrap_or_default();

@@ -1,7 +1,7 @@
 //! Code generation for one instrumented fn.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::check::RpcSpec;
 use super::target::{Body, OuterGenerics, erase_impl_trait, value_type};
@@ -58,12 +58,10 @@ pub(crate) fn instrument_body(
         }
     };
     let finish = quote! {
-        let __vitals_status = {
-            #[allow(unused_imports)] // only one of the three applies to a given type
-            use #private::status::{ViaAnything as _, ViaResult as _, ViaRpcStatus as _};
-            (&&&#private::status::Wrap(&__vitals_ret)).__vitals_status()
-        };
-        __vitals_guard.finish(__vitals_status);
+        __vitals_guard.finish({
+            use #private::status_rules::by_value::*; // one of its three rules applies
+            (&&&Wrap(&__vitals_ret)).__vitals_status()
+        });
         __vitals_ret
     };
 
@@ -112,7 +110,8 @@ pub(crate) fn instrument_body(
     }
 }
 
-/// The catalogue descriptors, the static label set and the `RpcSite`.
+/// The site's one catalogue entry (its two or three descriptors), its
+/// series labels and its `RpcSite`.
 fn site_statics(
     spec: &RpcSpec,
     private: &TokenStream,
@@ -120,112 +119,72 @@ fn site_statics(
 ) -> TokenStream {
     let method = &spec.method;
     let label_names: Vec<&str> = spec.labels.iter().map(|(name, _)| name.as_str()).collect();
-    let label_values: Vec<&str> = spec
-        .labels
-        .iter()
-        .map(|(_, value)| value.as_str())
-        .collect();
-    let label_count = 1 + spec.labels.len();
+    let label_values: Vec<&str> = spec.labels.iter().map(|(_, value)| value.as_str()).collect();
+    let series_label_count = 1 + spec.labels.len();
+    let label_count = series_label_count + 1;
+    let (status_values_fn, status_values) = status_values(private, nameable_value_type);
+    let metrics = descriptors(spec, private);
+    quote! {
+        #status_values_fn
+        const __VITALS_ORIGIN: #private::Origin = #private::origin(::core::module_path!(), ::core::file!(), ::core::line!());
+        // `method`, the static labels and, last, `status` (the request counter's only).
+        static __VITALS_LABELS: [#private::LabelDescriptor; #label_count] = [
+            #private::LabelDescriptor::new("method", #private::LabelValues::Known(&[#method])),
+            #(#private::LabelDescriptor::new(#label_names, #private::LabelValues::Known(&[#label_values])),)*
+            #private::LabelDescriptor::new("status", #status_values),
+        ];
+        #[#private::linkme::distributed_slice(#private::CATALOGUE)]
+        #[linkme(crate = #private::linkme)]
+        static __VITALS_METRICS: &[#private::MetricDescriptor] = &[#metrics];
+        static __VITALS_SERIES_LABELS: [#private::metrics::Label; #series_label_count] = [
+            #private::metrics::Label::from_static_parts("method", #method),
+            #(#private::metrics::Label::from_static_parts(#label_names, #label_values),)*
+        ];
+        static __VITALS_SITE: #private::RpcSite = #private::RpcSite::new(__VITALS_METRICS, &__VITALS_SERIES_LABELS);
+    }
+}
 
-    let (status_values_fn, status_values) = match nameable_value_type {
+/// The `status` label's values: computed from the return type when the
+/// expansion can name it, open otherwise. The fn, when there is one, goes
+/// next to the statics that point at it.
+fn status_values(
+    private: &TokenStream,
+    nameable_value_type: Option<&syn::Type>,
+) -> (TokenStream, TokenStream) {
+    match nameable_value_type {
         Some(ty) => (
             quote! {
                 fn __vitals_status_values() -> &'static [&'static str] {
-                    #[allow(unused_imports)] // only one of the three applies to a given type
-                    use #private::status::{ValuesViaAnything as _, ValuesViaResult as _, ValuesViaRpcStatus as _};
-                    (&&&#private::status::Probe::<#ty>::new()).__vitals_status_values()
+                    use #private::status_rules::by_type::*; // one of its three rules applies
+                    (&&&StatusesOf::<#ty>::new()).__vitals_status_values()
                 }
             },
             quote!(#private::LabelValues::Computed(__vitals_status_values)),
         ),
         None => (quote!(), quote!(#private::LabelValues::Open)),
-    };
+    }
+}
 
-    let origin = quote! {
-        #private::Origin { module: ::core::module_path!(), file: ::core::file!(), line: ::core::line!() }
-    };
-    let base_labels = quote! {
-        #private::LabelDescriptor::new("method", #private::LabelValues::Known(&[#method])),
-        #(#private::LabelDescriptor::new(#label_names, #private::LabelValues::Known(&[#label_values])),)*
-    };
-    let descriptor = |ident: &syn::Ident,
-                      labels: &syn::Ident,
-                      count: usize,
-                      name: String,
-                      kind: &str,
-                      help: &str,
-                      unit: TokenStream,
-                      buckets: TokenStream,
-                      status: bool| {
-        let kind = format_ident!("{}", kind);
-        let status_label =
-            status.then(|| quote!(#private::LabelDescriptor::new("status", #status_values),));
-        quote! {
-            static #labels: [#private::LabelDescriptor; #count] = [#base_labels #status_label];
-            #[#private::linkme::distributed_slice(#private::CATALOGUE)]
-            #[linkme(crate = #private::linkme)]
-            static #ident: #private::MetricDescriptor = #private::MetricDescriptor::new(
-                #name, #private::MetricKind::#kind, #help, #unit, &#labels, #buckets, #origin,
-            );
-        }
-    };
+/// The request counter's, the duration histogram's and (unless turned off)
+/// the in-flight gauge's descriptors, in the order `RpcSite` reads them.
+fn descriptors(spec: &RpcSpec, private: &TokenStream) -> TokenStream {
     let prefix = &spec.prefix;
-    let none = quote!(#private::None);
-    let bounds = spec
-        .buckets
-        .iter()
-        .map(|bound| Literal::f64_suffixed(*bound));
-    let requests = descriptor(
-        &format_ident!("__VITALS_REQUESTS"),
-        &format_ident!("__VITALS_REQUESTS_LABELS"),
-        label_count + 1,
-        format!("{prefix}_requests_total"),
-        "Counter",
-        REQUESTS_HELP,
-        none.clone(),
-        quote!(&[]),
-        true,
-    );
-    let duration = descriptor(
-        &format_ident!("__VITALS_DURATION"),
-        &format_ident!("__VITALS_DURATION_LABELS"),
-        label_count,
-        format!("{prefix}_request_duration_seconds"),
-        "Histogram",
-        DURATION_HELP,
-        quote!(#private::Some(#private::Unit::Seconds)),
-        quote!(&[#(#bounds),*]),
-        false,
-    );
-    let (in_flight, in_flight_ref) = if spec.in_flight {
-        (
-            descriptor(
-                &format_ident!("__VITALS_IN_FLIGHT"),
-                &format_ident!("__VITALS_IN_FLIGHT_LABELS"),
-                label_count,
-                format!("{prefix}_requests_in_flight"),
-                "Gauge",
-                IN_FLIGHT_HELP,
-                none.clone(),
-                quote!(&[]),
-                false,
-            ),
-            quote!(#private::Some(&__VITALS_IN_FLIGHT)),
-        )
-    } else {
-        (quote!(), none)
+    let requests = format!("{prefix}_requests_total");
+    let duration = format!("{prefix}_request_duration_seconds");
+    let in_flight = format!("{prefix}_requests_in_flight");
+    let buckets = match &spec.buckets {
+        Some(bounds) => {
+            let bounds = bounds.iter().map(|bound| Literal::f64_suffixed(*bound));
+            quote!(#private::Some(&[#(#bounds),*]))
+        }
+        None => quote!(#private::None),
     };
-
+    let in_flight = spec.in_flight.then(|| {
+        quote!(#private::rpc_in_flight(#in_flight, #IN_FLIGHT_HELP, &__VITALS_LABELS, __VITALS_ORIGIN),)
+    });
     quote! {
-        #status_values_fn
-        #requests
-        #duration
+        #private::rpc_requests(#requests, #REQUESTS_HELP, &__VITALS_LABELS, __VITALS_ORIGIN),
+        #private::rpc_duration(#duration, #DURATION_HELP, &__VITALS_LABELS, #buckets, __VITALS_ORIGIN),
         #in_flight
-        static __VITALS_SERIES_LABELS: [#private::metrics::Label; #label_count] = [
-            #private::metrics::Label::from_static_parts("method", #method),
-            #(#private::metrics::Label::from_static_parts(#label_names, #label_values),)*
-        ];
-        static __VITALS_SITE: #private::RpcSite =
-            #private::RpcSite::new(&__VITALS_REQUESTS, &__VITALS_DURATION, #in_flight_ref, &__VITALS_SERIES_LABELS);
     }
 }

@@ -41,6 +41,11 @@ pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStrea
             cx.error_spanned_by(item_head(&other), message);
             other.into_token_stream()
         }
+        // A body syn cannot parse (a syntax error inside it): emit the
+        // tokens unchanged and let rustc report the error itself, as
+        // tracing-attributes' speculative fallback does; an error of ours
+        // on top would only mislead.
+        Err(_) if ends_with_body(&item) => item,
         Err(_) => {
             // Not an item: a trait method without a body (`fn f(&self);`)
             // arrives here. Leave the tokens as they are.
@@ -96,6 +101,15 @@ fn instrument_impl(cx: &Ctxt, args: &RpcArgs, mut block: syn::ItemImpl) -> Token
         }
     }
     block.into_token_stream()
+}
+
+/// Whether the item's last token is a `{ ... }` group: a fn or impl block
+/// with a body, whatever the body holds.
+fn ends_with_body(item: &TokenStream) -> bool {
+    matches!(
+        item.clone().into_iter().last(),
+        Some(proc_macro2::TokenTree::Group(group)) if group.delimiter() == proc_macro2::Delimiter::Brace
+    )
 }
 
 fn parse_block(tokens: TokenStream) -> syn::Block {

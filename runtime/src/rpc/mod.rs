@@ -19,8 +19,10 @@
 //! allocates nothing, hashes nothing and takes no lock: the handles live in
 //! the site's `OnceLock`s and statuses are found by pointer comparison.
 
+pub(crate) mod descriptors;
 mod guard;
 mod site;
+pub mod status_rules;
 
 pub use self::guard::CallGuard;
 pub use self::site::RpcSite;

@@ -46,17 +46,19 @@ pub(super) struct SiteHandles {
 }
 
 impl RpcSite {
+    /// A site of the catalogue entry `metrics` (its request counter, its
+    /// duration histogram and, unless turned off, its in-flight gauge, in
+    /// that order) whose series carry `labels`.
     #[doc(hidden)]
-    pub const fn new(
-        requests: &'static MetricDescriptor,
-        duration: &'static MetricDescriptor,
-        in_flight: Option<&'static MetricDescriptor>,
-        labels: &'static [Label],
-    ) -> Self {
+    pub const fn new(metrics: &'static [MetricDescriptor], labels: &'static [Label]) -> Self {
         Self {
-            requests,
-            duration,
-            in_flight,
+            requests: &metrics[0],
+            duration: &metrics[1],
+            in_flight: if metrics.len() > 2 {
+                Some(&metrics[2])
+            } else {
+                None
+            },
             labels,
             cache: PerRecorder::new(),
         }

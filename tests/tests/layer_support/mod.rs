@@ -26,7 +26,7 @@ pub fn recorder() -> &'static PrometheusHandle {
         let recorder = PrometheusBuilder::new().build_recorder();
         let handle = recorder.handle();
         metrics::set_global_recorder(recorder).expect("no other global recorder in this binary");
-        vitals::__private::refresh_recorder_identity();
+        vitals::global_recorder_installed();
         handle
     })
 }
