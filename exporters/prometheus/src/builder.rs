@@ -252,7 +252,7 @@ impl ExporterBuilder {
             .map_err(|_| BuildError::RecorderAlreadyInstalled)?;
         // Call sites cache handles only for the global recorder; let them
         // learn it now instead of at their next rate-limited probe.
-        vitals::__private::refresh_recorder_identity();
+        vitals::global_recorder_installed();
         Ok(exporter)
     }
 
