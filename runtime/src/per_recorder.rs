@@ -69,7 +69,35 @@ impl<'a, T> Cached<'a, T> {
     /// time, say) with the same ambient recorder, from whatever thread and
     /// whatever local recorder is current there.
     pub(crate) fn register<U: Send>(self, make: impl Fn(&dyn Recorder) -> U + Sync) -> U {
-        recorder_identity::with_ambient(self.slot, make)
+        self.registrar().register(make)
+    }
+
+    /// [`register`](Self::register) as a value that outlives the borrow of
+    /// the cache, for handles that keep it (a method's handles register
+    /// each code the first time it happens).
+    pub(crate) fn registrar(self) -> Registrar {
+        Registrar(Some(self.slot))
+    }
+}
+
+/// Where handles made later are registered: with the ambient recorder of a
+/// [`Cached`] entry, or with whatever recorder is current then.
+#[derive(Clone, Copy)]
+pub(crate) struct Registrar(Option<AmbientSlot>);
+
+impl Registrar {
+    /// Registers with the recorder current at each call: for handles made
+    /// under a local recorder, which are never cached.
+    pub(crate) fn current() -> Self {
+        Self(None)
+    }
+
+    /// Runs `make` with the recorder this registrar stands for.
+    pub(crate) fn register<U: Send>(self, make: impl Fn(&dyn Recorder) -> U + Sync) -> U {
+        match self.0 {
+            Some(slot) => recorder_identity::with_ambient(slot, make),
+            None => metrics::with_recorder(|recorder| make(recorder)),
+        }
     }
 }
 

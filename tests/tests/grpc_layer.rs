@@ -108,6 +108,16 @@ impl Method {
     }
 }
 
+/// Serves `layer` on a fresh server and makes one successful unary call.
+async fn call_unary_once(layer: GrpcMetricsLayer) {
+    let address = serve(layer).await;
+    client(address)
+        .await
+        .unary(request("x"))
+        .await
+        .expect("the call succeeds");
+}
+
 fn request(message: &str) -> EchoRequest {
     EchoRequest {
         message: message.to_owned(),
@@ -519,12 +529,7 @@ async fn options_set_labels_codes_and_the_histogram() {
         .service::<EchoServer<EchoService>>(DESCRIPTOR_SET)
         .build()
         .expect("a valid layer");
-    let address = serve(layer).await;
-    client(address)
-        .await
-        .unary(request("x"))
-        .await
-        .expect("the call succeeds");
+    call_unary_once(layer).await;
 
     let labels = |code| {
         vec![
@@ -630,12 +635,7 @@ async fn a_layer_without_a_service_is_refused_unless_asked_for() {
         .without_methods()
         .build()
         .expect("no methods on purpose");
-    let address = serve(layer).await;
-    client(address)
-        .await
-        .unary(request("x"))
-        .await
-        .expect("the call succeeds");
+    call_unary_once(layer).await;
     let unknown = [
         ("grpc_type", "unknown"),
         ("grpc_service", "unknown"),

@@ -23,17 +23,7 @@ use tokio::sync::mpsc;
 use tower_http::catch_panic::CatchPanicLayer;
 use vitals::middleware::http::HttpMetricsLayer;
 
-use layer_support::{recorder, series_of, settle, value};
-
-/// Serves `router` on a fresh loopback port until the test ends.
-async fn serve(router: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let address = listener.local_addr().expect("a bound address");
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    address
-}
+use layer_support::{recorder, series_of, serve_router as serve, settle, value};
 
 fn http1() -> Client<HttpConnector, Full<Bytes>> {
     Client::builder(TokioExecutor::new()).build_http()

@@ -10,18 +10,10 @@ use axum::routing::get;
 use layer_support::echo::{EchoService, client, serve};
 use layer_support::proto::EchoRequest;
 use layer_support::proto::echo_server::EchoServer;
+use layer_support::serve_router;
 use vitals::middleware::grpc::GrpcMetricsLayer;
 use vitals::middleware::http::HttpMetricsLayer;
 use vitals::testing::{capture_async, capture_process};
-
-async fn serve_http(router: Router) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let address = listener.local_addr().expect("a bound address");
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    address
-}
 
 async fn get_path(address: std::net::SocketAddr, path: &str) -> u16 {
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
@@ -52,7 +44,7 @@ async fn a_spawned_axum_server_is_captured() {
     };
 
     // The local capture's limit: the server's tasks never see it.
-    let address = serve_http(app()).await;
+    let address = serve_router(app()).await;
     let local = capture_async(async {
         assert_eq!(get_path(address, "/orders").await, 200);
     })

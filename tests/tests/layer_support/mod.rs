@@ -19,6 +19,17 @@ pub mod proto {
         include_bytes!(concat!(env!("OUT_DIR"), "/echo_descriptor.bin"));
 }
 
+/// Serves `router` on a fresh loopback port; the server task ends with the
+/// test's runtime.
+pub async fn serve_router(router: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("a bound address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    address
+}
+
 /// Installs the binary's global recorder (once) and returns its handle.
 pub fn recorder() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();

@@ -6,23 +6,15 @@ use metrics::{Counter, Histogram, Key, Label, Recorder};
 
 use super::codes::CODES;
 use super::config::{Config, GrpcNaming};
-use crate::recorder_identity::{self, AmbientSlot};
-
-/// Which recorder a method's code-specific handles are registered with.
-#[derive(Clone, Copy)]
-enum Origin {
-    /// An ambient recorder, reached from any thread with `with_ambient`.
-    Ambient(AmbientSlot),
-    /// Whatever recorder is current when the call ends.
-    Current,
-}
+use crate::per_recorder::Registrar;
 
 /// The handles of one method. Code-specific handles are registered the
 /// first time the code happens.
 pub(super) struct MethodHandles {
     config: &'static Config,
     index: usize,
-    origin: Origin,
+    /// Where code-specific handles are registered.
+    registrar: Registrar,
     pub(super) started: Option<Counter>,
     pub(super) received: Option<Counter>,
     pub(super) sent: Option<Counter>,
@@ -34,7 +26,12 @@ pub(super) struct MethodHandles {
 }
 
 impl MethodHandles {
-    fn new(config: &'static Config, index: usize, origin: Origin, recorder: &dyn Recorder) -> Self {
+    pub(super) fn new(
+        config: &'static Config,
+        index: usize,
+        registrar: Registrar,
+        recorder: &dyn Recorder,
+    ) -> Self {
         let labels = config.methods[index].labels;
         let metadata = config.metadata();
         let go = config.naming == GrpcNaming::GoGrpcMiddleware;
@@ -46,7 +43,7 @@ impl MethodHandles {
         Self {
             config,
             index,
-            origin,
+            registrar,
             started: counter(config.started),
             received: counter(config.received),
             sent: counter(config.sent),
@@ -56,21 +53,6 @@ impl MethodHandles {
             handled: std::array::from_fn(|_| OnceLock::new()),
             durations: std::array::from_fn(|_| OnceLock::new()),
         }
-    }
-
-    /// Cached handles of method `index` under ambient recorder `slot`.
-    pub(super) fn ambient(
-        config: &'static Config,
-        index: usize,
-        slot: AmbientSlot,
-        recorder: &dyn Recorder,
-    ) -> Self {
-        Self::new(config, index, Origin::Ambient(slot), recorder)
-    }
-
-    /// Handles of one call under the current, non-ambient recorder.
-    pub(super) fn current(config: &'static Config, index: usize, recorder: &dyn Recorder) -> Self {
-        Self::new(config, index, Origin::Current, recorder)
     }
 
     /// Records the end of a call with gRPC code `code` after `seconds`.
@@ -113,12 +95,7 @@ impl MethodHandles {
             ));
             Key::from_parts(name, labels)
         };
-        match self.origin {
-            Origin::Ambient(slot) => {
-                recorder_identity::with_ambient(slot, |recorder| make(recorder, key()))
-            }
-            Origin::Current => metrics::with_recorder(|recorder| make(recorder, key())),
-        }
+        self.registrar.register(|recorder| make(recorder, key()))
     }
 }
 
@@ -134,16 +111,18 @@ impl MethodCache {
         }
     }
 
+    /// The handles of method `index`, registered with `recorder` (the
+    /// ambient one `registrar` stands for) on first use.
     pub(super) fn get(
         &self,
         config: &'static Config,
         index: usize,
-        slot: AmbientSlot,
+        registrar: Registrar,
         recorder: &dyn Recorder,
     ) -> Arc<MethodHandles> {
         Arc::clone(
             self.methods[index]
-                .get_or_init(|| Arc::new(MethodHandles::ambient(config, index, slot, recorder))),
+                .get_or_init(|| Arc::new(MethodHandles::new(config, index, registrar, recorder))),
         )
     }
 }

@@ -1,23 +1,23 @@
 //! What every clone of a layer and its services share: the configuration
 //! and the method caches per ambient recorder.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::config::Config;
 use super::handles::{MethodCache, MethodHandles};
-use crate::recorder_identity::{self, AMBIENT_SLOTS};
+use crate::per_recorder::{PerRecorder, Registrar};
 
 /// The state one layer's services share.
 pub(super) struct Shared {
     config: &'static Config,
-    caches: [OnceLock<MethodCache>; AMBIENT_SLOTS],
+    caches: PerRecorder<MethodCache>,
 }
 
 impl Shared {
     pub(super) fn new(config: &'static Config) -> Self {
         Self {
             config,
-            caches: [OnceLock::new(), OnceLock::new()],
+            caches: PerRecorder::new(),
         }
     }
 
@@ -31,11 +31,17 @@ impl Shared {
     pub(super) fn resolve(&self, path: &str) -> Arc<MethodHandles> {
         let config = self.config;
         let index = config.method_index(path);
-        metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-            Some(slot) => self.caches[slot]
-                .get_or_init(|| MethodCache::new(config))
-                .get(config, index, slot, recorder),
-            None => Arc::new(MethodHandles::current(config, index, recorder)),
-        })
+        self.caches.with(
+            |_| MethodCache::new(config),
+            |recorder, cached| match cached {
+                Some(cache) => cache.get(config, index, cache.registrar(), recorder),
+                None => Arc::new(MethodHandles::new(
+                    config,
+                    index,
+                    Registrar::current(),
+                    recorder,
+                )),
+            },
+        )
     }
 }

@@ -44,7 +44,8 @@ impl Config {
     }
 }
 
-/// Configures an [`HttpMetricsLayer`]; from [`HttpMetricsLayer::builder`].
+/// Configures an [`HttpMetricsLayer`](super::HttpMetricsLayer); from
+/// [`HttpMetricsLayer::builder`](super::HttpMetricsLayer::builder).
 ///
 /// ```
 /// use vitals::middleware::http::HttpMetricsLayer;

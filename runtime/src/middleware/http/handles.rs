@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 use metrics::{Counter, Gauge, Histogram, Key, Label, Recorder};
 
 use super::config::{Config, METHOD_LABELS};
-use crate::recorder_identity::{self, AmbientSlot};
+use crate::per_recorder::Registrar;
 use crate::table::Table;
 
 /// Distinct statuses cached per route and method; later ones are resolved
@@ -117,7 +117,8 @@ impl StatusHandles {
 /// The handles of one (route, method) under one ambient recorder.
 pub(super) struct RouteMethodHandles {
     config: &'static Config,
-    slot: AmbientSlot,
+    /// Where the handles of a status seen for the first time are registered.
+    registrar: Registrar,
     labels: Labels,
     pub(super) active: Gauge,
     statuses: Table<StatusHandles>,
@@ -133,9 +134,8 @@ impl RouteMethodHandles {
         response_bytes: u64,
     ) {
         let register = || {
-            recorder_identity::with_ambient(self.slot, |recorder| {
-                self.labels.register_status(self.config, recorder, status)
-            })
+            self.registrar
+                .register(|recorder| self.labels.register_status(self.config, recorder, status))
         };
         // Pointer equality first: the labels of response statuses are slices
         // of one static table; text equality for the guard's own constants.
@@ -192,7 +192,7 @@ impl RouteCache {
     pub(super) fn resolve(
         &self,
         config: &'static Config,
-        slot: AmbientSlot,
+        registrar: Registrar,
         recorder: &dyn Recorder,
         route: Option<&str>,
         method: usize,
@@ -220,7 +220,7 @@ impl RouteCache {
             };
             Arc::new(RouteMethodHandles {
                 config,
-                slot,
+                registrar,
                 active: labels.register_active(config, recorder),
                 labels,
                 statuses: Table::new(STATUSES_PER_METHOD),

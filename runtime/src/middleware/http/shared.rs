@@ -2,19 +2,17 @@
 //! the route caches per ambient recorder, the placement check; and the
 //! start of a request.
 
-use std::sync::OnceLock;
-
 use super::config::Config;
 use super::guard::RequestGuard;
 use super::handles::{Resolved, RouteCache, method_index, resolve_uncached};
 use super::placement::Placement;
-use crate::recorder_identity::{self, AMBIENT_SLOTS};
+use crate::per_recorder::PerRecorder;
 
 /// The state one layer's services share.
 pub(super) struct Shared {
     config: &'static Config,
     placement: Placement,
-    caches: [OnceLock<RouteCache>; AMBIENT_SLOTS],
+    caches: PerRecorder<RouteCache>,
 }
 
 impl Shared {
@@ -22,7 +20,7 @@ impl Shared {
         Self {
             config,
             placement: Placement::default(),
-            caches: [OnceLock::new(), OnceLock::new()],
+            caches: PerRecorder::new(),
         }
     }
 
@@ -43,14 +41,13 @@ impl Shared {
         self.placement.observe(route.is_some(), config.requests);
         let request_bytes = request_bytes.filter(|_| config.request_size.is_some());
         let method = method_index(method);
-        let resolved =
-            metrics::with_recorder(|recorder| match recorder_identity::ambient_slot(recorder) {
-                Some(slot) => {
-                    let cache = self.caches[slot].get_or_init(|| RouteCache::new(config));
-                    cache.resolve(config, slot, recorder, route, method)
-                }
+        let resolved = self.caches.with(
+            |_| RouteCache::new(config),
+            |recorder, cached| match cached {
+                Some(cache) => cache.resolve(config, cache.registrar(), recorder, route, method),
                 None => resolve_uncached(config, route.unwrap_or(config.unmatched_route), method),
-            });
+            },
+        );
         match resolved {
             Resolved::Excluded => None,
             Resolved::Cached(handles) => Some(RequestGuard::cached(handles, request_bytes)),
