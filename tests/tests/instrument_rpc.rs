@@ -718,6 +718,61 @@ fn the_catalogue_lists_every_site_with_its_known_statuses() {
     );
 }
 
+/// Looks an order up by id.
+///
+/// Only the first paragraph becomes the help text.
+#[instrument_rpc(prefix = "documented")]
+fn find_order() {}
+
+/// Not the help text: `help` wins.
+#[instrument_rpc(prefix = "overridden", help = "Orders cancelled.")]
+fn cancel_order() {}
+
+struct Orders;
+
+#[instrument_rpc(prefix = "documented_block")]
+impl Orders {
+    /// Ships an order.
+    fn ship(&self) {}
+}
+
+#[test]
+fn doc_comments_and_help_become_the_families_help() {
+    let _ = (find_order, cancel_order, Orders.ship());
+    let help = |name: &str| {
+        vitals::catalogue()
+            .families()
+            .into_iter()
+            .find(|family| family.name() == name)
+            .map(|family| family.help())
+            .expect("declared")
+    };
+    assert_eq!(help("documented_requests_total"), "Looks an order up by id.");
+    assert_eq!(
+        help("documented_request_duration_seconds"),
+        "Looks an order up by id. Duration of calls in seconds, by method."
+    );
+    assert_eq!(
+        help("documented_requests_in_flight"),
+        "Looks an order up by id. Calls in progress, by method."
+    );
+    assert_eq!(help("overridden_requests_total"), "Orders cancelled.");
+    assert_eq!(help("documented_block_requests_total"), "Ships an order.");
+
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let handle = recorder.handle();
+    metrics::with_local_recorder(&recorder, || vitals::catalogue().register_known_series());
+    let text = handle.render();
+    assert!(
+        text.contains("# HELP documented_requests_total Looks an order up by id.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# HELP overridden_requests_total Orders cancelled.\n"),
+        "{text}"
+    );
+}
+
 #[test]
 fn registering_known_series_exposes_zeroes_before_any_call() {
     let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
