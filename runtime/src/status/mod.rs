@@ -69,6 +69,11 @@ pub const CANCELLED: &str = "cancelled";
 /// Implement it for response types whose status is not an `Err`; for error
 /// types, implement [`ErrorStatus`] instead and `Result<_, YourError>` gets
 /// this trait for free.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not say which `status` label it gives",
+    label = "expected a type implementing `RpcStatus`",
+    note = "implement `vitals::RpcStatus` for `{Self}`, or use `#[metric_enum]` on a fieldless enum"
+)]
 pub trait RpcStatus {
     /// Every value [`rpc_status`](Self::rpc_status) can return, used to
     /// pre-create zero-valued series. Leave it empty when the set is too
@@ -80,6 +85,11 @@ pub trait RpcStatus {
 }
 
 /// An error type that knows the `status` label of a `Result` carrying it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an error status",
+    label = "expected a type implementing `ErrorStatus`",
+    note = "put `#[metric_enum]` on the error enum, or implement `vitals::ErrorStatus` for `{Self}`"
+)]
 pub trait ErrorStatus {
     /// The label of `Ok(_)` in a `Result<_, Self>`: [`OK`] unless overridden
     /// (`tonic::Status` uses gRPC's `OK`).
