@@ -773,6 +773,60 @@ fn doc_comments_and_help_become_the_families_help() {
     );
 }
 
+/// A hand-written list that misspells a value.
+#[derive(Debug)]
+struct Misspelt;
+
+impl ErrorStatus for Misspelt {
+    const RESULT_STATUS_VALUES: &'static [&'static str] = &["ok", "unavailabel"];
+    fn error_status(&self) -> &'static str {
+        "unavailable"
+    }
+}
+
+#[instrument_rpc(prefix = "misspelt")]
+fn misspelt(fail: bool) -> Result<(), Misspelt> {
+    if fail { Err(Misspelt) } else { Ok(()) }
+}
+
+/// Only `ok` is missing: the check names it.
+#[derive(Debug)]
+struct WithoutOk;
+
+impl ErrorStatus for WithoutOk {
+    const RESULT_STATUS_VALUES: &'static [&'static str] = &["unavailable"];
+    fn error_status(&self) -> &'static str {
+        "unavailable"
+    }
+}
+
+#[instrument_rpc(prefix = "without_ok")]
+fn without_ok() -> Result<(), WithoutOk> {
+    Err(WithoutOk)
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    should_panic(expected = "gave status `unavailable`, which `instrument_rpc::Misspelt::RESULT_STATUS_VALUES` [\"ok\", \"unavailabel\"] leaves out")
+)]
+fn a_hand_written_status_list_missing_a_value_fails_at_the_call_in_debug_builds() {
+    let _ = render(|| {
+        let _ = misspelt(true);
+    });
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    should_panic(expected = "`instrument_rpc::WithoutOk::RESULT_STATUS_VALUES` is [\"unavailable\"], without its `OK_STATUS` `ok`")
+)]
+fn a_hand_written_status_list_without_ok_fails_at_the_call_in_debug_builds() {
+    let _ = render(|| {
+        let _ = without_ok();
+    });
+}
+
 #[test]
 fn registering_known_series_exposes_zeroes_before_any_call() {
     let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();

@@ -106,11 +106,35 @@ impl<T, E: ErrorStatus> RpcStatus for Result<T, E> {
     const STATUS_VALUES: &'static [&'static str] = E::RESULT_STATUS_VALUES;
 
     fn rpc_status(&self) -> &'static str {
-        match self {
+        let status = match self {
             Ok(_) => E::OK_STATUS,
             Err(error) => error.error_status(),
-        }
+        };
+        #[cfg(debug_assertions)]
+        check_result_status_values::<E>(status);
+        status
     }
+}
+
+/// A hand-written [`ErrorStatus::RESULT_STATUS_VALUES`] that leaves out a
+/// status the type gives (or its `OK_STATUS`) would pre-create phantom
+/// series and miss real ones; debug builds say so at the call that shows it.
+#[cfg(debug_assertions)]
+fn check_result_status_values<E: ErrorStatus>(status: &'static str) {
+    let values = E::RESULT_STATUS_VALUES;
+    if values.is_empty() {
+        return; // "not listed": nothing to pre-create, nothing to contradict
+    }
+    let ty = std::any::type_name::<E>();
+    assert!(
+        values.contains(&E::OK_STATUS),
+        "`{ty}::RESULT_STATUS_VALUES` is {values:?}, without its `OK_STATUS` `{}`; list every status a `Result<_, {ty}>` gives, or derive it with `#[metric_enum]`",
+        E::OK_STATUS,
+    );
+    assert!(
+        values.contains(&status),
+        "`{ty}` gave status `{status}`, which `{ty}::RESULT_STATUS_VALUES` {values:?} leaves out; list every status a `Result<_, {ty}>` gives, or derive it with `#[metric_enum]`",
+    );
 }
 
 impl<S: RpcStatus + ?Sized> RpcStatus for &S {
