@@ -584,7 +584,11 @@ mod tests {
         let line = line!() - 9;
         assert_eq!(declared.origin().file, file!());
         assert_eq!(declared.origin().line, line);
-        assert_eq!(declared.origin().module, "tests", "the module is the declarer's");
+        assert_eq!(
+            declared.origin().module,
+            "tests",
+            "the module is the declarer's"
+        );
     }
 
     #[test]

@@ -25,8 +25,7 @@ pub fn contains(route: &str) -> bool {
     ROUTES
         .read()
         .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .any(|known| *known == route)
+        .contains(&route)
 }
 
 /// Every registered route, in registration order.

@@ -747,7 +747,10 @@ fn doc_comments_and_help_become_the_families_help() {
             .map(|family| family.help())
             .expect("declared")
     };
-    assert_eq!(help("documented_requests_total"), "Looks an order up by id.");
+    assert_eq!(
+        help("documented_requests_total"),
+        "Looks an order up by id."
+    );
     assert_eq!(
         help("documented_request_duration_seconds"),
         "Looks an order up by id. Duration of calls in seconds, by method."
@@ -808,7 +811,9 @@ fn without_ok() -> Result<(), WithoutOk> {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    should_panic(expected = "gave status `unavailable`, which `instrument_rpc::Misspelt::RESULT_STATUS_VALUES` [\"ok\", \"unavailabel\"] leaves out")
+    should_panic(
+        expected = "gave status `unavailable`, which `instrument_rpc::Misspelt::RESULT_STATUS_VALUES` [\"ok\", \"unavailabel\"] leaves out"
+    )
 )]
 fn a_hand_written_status_list_missing_a_value_fails_at_the_call_in_debug_builds() {
     let _ = render(|| {
@@ -819,7 +824,9 @@ fn a_hand_written_status_list_missing_a_value_fails_at_the_call_in_debug_builds(
 #[test]
 #[cfg_attr(
     debug_assertions,
-    should_panic(expected = "`instrument_rpc::WithoutOk::RESULT_STATUS_VALUES` is [\"unavailable\"], without its `OK_STATUS` `ok`")
+    should_panic(
+        expected = "`instrument_rpc::WithoutOk::RESULT_STATUS_VALUES` is [\"unavailable\"], without its `OK_STATUS` `ok`"
+    )
 )]
 fn a_hand_written_status_list_without_ok_fails_at_the_call_in_debug_builds() {
     let _ = render(|| {

@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::args::RpcArgs;
 use crate::ctxt::Ctxt;
-use crate::parse::ident_name;
 use crate::names;
+use crate::parse::ident_name;
 
 /// Where an argument list was written.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -56,7 +56,10 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
     }
     if let Some(help) = args.help.get() {
         if help.value().trim().is_empty() {
-            cx.error_spanned_by(help, "expected a non-empty `help`; leave `help` out to use the doc comment");
+            cx.error_spanned_by(
+                help,
+                "expected a non-empty `help`; leave `help` out to use the doc comment",
+            );
         }
     }
     if let Some(span) = args.rename_all.span() {

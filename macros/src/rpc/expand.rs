@@ -119,7 +119,11 @@ fn site_statics(
 ) -> TokenStream {
     let method = &spec.method;
     let label_names: Vec<&str> = spec.labels.iter().map(|(name, _)| name.as_str()).collect();
-    let label_values: Vec<&str> = spec.labels.iter().map(|(_, value)| value.as_str()).collect();
+    let label_values: Vec<&str> = spec
+        .labels
+        .iter()
+        .map(|(_, value)| value.as_str())
+        .collect();
     let series_label_count = 1 + spec.labels.len();
     let label_count = series_label_count + 1;
     let (status_values_fn, status_values) = status_values(private, nameable_value_type);
