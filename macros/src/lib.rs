@@ -70,6 +70,27 @@ use proc_macro::TokenStream;
 ///   `[0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]`
 ///   seconds (OpenTelemetry's advice).
 /// - An `async fn` is measured from its first poll to its completion.
+/// - The first paragraph of the fn's doc comment (a method's own, in an
+///   instrumented `impl` block) is the `# HELP` of the request counter; the
+///   duration histogram and in-flight gauge get it followed by what they
+///   measure. `help = ".."` overrides it; with neither, each family says
+///   what it counts. The families are shared by every fn of one prefix, so
+///   the help of the first declaration in the catalogue is the one shown.
+///
+/// ```
+/// /// Looks an order up by id.
+/// #[vitals::instrument_rpc(prefix = "orders")]
+/// fn find_order(id: u64) -> Option<u64> { Some(id) }
+///
+/// let help = |name: &str| vitals::catalogue().families().into_iter()
+///     .find(|family| family.name() == name).map(|family| family.help());
+/// assert_eq!(help("orders_requests_total"), Some("Looks an order up by id."));
+/// assert_eq!(
+///     help("orders_request_duration_seconds"),
+///     Some("Looks an order up by id. Duration of calls in seconds, by method."),
+/// );
+/// # let _ = find_order(1);
+/// ```
 ///
 /// # Arguments
 ///
@@ -77,6 +98,7 @@ use proc_macro::TokenStream;
 /// |---|---|---|
 /// | `prefix = "name"` | fn, impl | metric name prefix; a valid metric name |
 /// | `method = "Name"` | fn, method | the `method` label value |
+/// | `help = "..."` | fn, method, impl | the `# HELP` text; defaults to the doc comment's first paragraph |
 /// | `rename_all = "PascalCase"` | impl | derive `method` from fn names: `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `lowercase`, `UPPERCASE` |
 /// | `buckets = [0.1, 1, 10]` | fn, impl | duration bucket bounds: finite, increasing |
 /// | `labels(key = "value", ...)` | fn, impl | constant labels on every series |

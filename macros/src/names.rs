@@ -12,7 +12,9 @@ pub(crate) use vitals_naming::{label_name_problem, metric_name_problem};
 pub(crate) fn buckets_problem(bounds: &[(f64, Span)], whole: Span) -> Option<(Span, String)> {
     let values: Vec<f64> = bounds.iter().map(|(bound, _)| *bound).collect();
     let (at, problem) = vitals_naming::buckets_problem(&values)?;
-    let span = at.and_then(|index| bounds.get(index)).map_or(whole, |(_, span)| *span);
+    let span = at
+        .and_then(|index| bounds.get(index))
+        .map_or(whole, |(_, span)| *span);
     Some((span, problem))
 }
 

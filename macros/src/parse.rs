@@ -3,8 +3,8 @@
 //! unknown argument.
 
 use proc_macro2::Span;
-use syn::meta::ParseNestedMeta;
 use syn::ext::IdentExt;
+use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{LitBool, LitStr, Token};
 

@@ -12,7 +12,7 @@ pub(crate) const SKIP: &str = "skip";
 
 /// Every `#[instrument_rpc]` argument, in the order the manual lists them.
 pub(crate) const RPC_ARGUMENTS: &[&str] = &[
-    PREFIX, METHOD, RENAME_ALL, BUCKETS, LABELS, IN_FLIGHT, TRACE, CRATE, SKIP,
+    PREFIX, METHOD, HELP, RENAME_ALL, BUCKETS, LABELS, IN_FLIGHT, TRACE, CRATE, SKIP,
 ];
 
 /// "`a`, `b` or `c`", for messages that list what is accepted.

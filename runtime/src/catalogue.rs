@@ -66,7 +66,16 @@ pub fn catalogue() -> Catalogue {
 /// the exporter is installed so it can set the metric's buckets; later
 /// declarations still get their series described and pre-created by
 /// [`MetricDescriptor::register_known_series`].
-pub fn declare(descriptor: MetricDescriptor) -> &'static MetricDescriptor {
+///
+/// The descriptor's [`Origin`] gets the caller's file and line (through
+/// `#[track_caller]`, so a caller that is itself `#[track_caller]` passes
+/// its own caller's): a [`Conflict`] then names the user's call site, not
+/// the library code that declared on its behalf.
+#[track_caller]
+pub fn declare(mut descriptor: MetricDescriptor) -> &'static MetricDescriptor {
+    let caller = std::panic::Location::caller();
+    descriptor.origin.file = caller.file();
+    descriptor.origin.line = caller.line();
     let descriptor: &'static MetricDescriptor = Box::leak(Box::new(descriptor));
     DECLARED_AT_RUN_TIME
         .lock()
@@ -558,6 +567,27 @@ mod tests {
                 .contains("buckets [0.1, 1.0] and [1.0, 10.0]"),
             "{}",
             buckets[0]
+        );
+    }
+
+    #[test]
+    fn a_run_time_declaration_names_its_caller() {
+        let declared = declare(MetricDescriptor::new(
+            "app_declared_total",
+            MetricKind::Counter,
+            "declared",
+            None,
+            &[],
+            &[],
+            HERE,
+        ));
+        let line = line!() - 9;
+        assert_eq!(declared.origin().file, file!());
+        assert_eq!(declared.origin().line, line);
+        assert_eq!(
+            declared.origin().module,
+            "tests",
+            "the module is the declarer's"
         );
     }
 

@@ -19,6 +19,11 @@
 /// use vitals::MetricEnum;
 /// assert_eq!(Outcome::Failed.label_value(), "failed");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `#[metric_enum]` type, so it cannot be a label",
+    label = "expected a `#[metric_enum]` type",
+    note = "use `&str` for a bounded label, or a `#[metric_enum]` type"
+)]
 pub trait MetricEnum: Send + Sync + 'static {
     /// Every label value, in [`index`](Self::index) order, without duplicates.
     const LABEL_VALUES: &'static [&'static str];

@@ -51,6 +51,11 @@ pub enum StateEncoding {
 
 /// An enum whose current variant is exposed as a gauge; implemented by
 /// `#[metric_enum(state = "...")]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a state gauge",
+    label = "expected a `#[metric_enum(state = \"..\")]` type",
+    note = "add `state = \"name\"` to `#[metric_enum]` on `{Self}`"
+)]
 pub trait StateMetric: MetricEnum {
     /// The gauge this enum's states are recorded in.
     #[doc(hidden)]

@@ -718,6 +718,122 @@ fn the_catalogue_lists_every_site_with_its_known_statuses() {
     );
 }
 
+/// Looks an order up by id.
+///
+/// Only the first paragraph becomes the help text.
+#[instrument_rpc(prefix = "documented")]
+fn find_order() {}
+
+/// Not the help text: `help` wins.
+#[instrument_rpc(prefix = "overridden", help = "Orders cancelled.")]
+fn cancel_order() {}
+
+struct Orders;
+
+#[instrument_rpc(prefix = "documented_block")]
+impl Orders {
+    /// Ships an order.
+    fn ship(&self) {}
+}
+
+#[test]
+fn doc_comments_and_help_become_the_families_help() {
+    let _ = (find_order, cancel_order, Orders.ship());
+    let help = |name: &str| {
+        vitals::catalogue()
+            .families()
+            .into_iter()
+            .find(|family| family.name() == name)
+            .map(|family| family.help())
+            .expect("declared")
+    };
+    assert_eq!(
+        help("documented_requests_total"),
+        "Looks an order up by id."
+    );
+    assert_eq!(
+        help("documented_request_duration_seconds"),
+        "Looks an order up by id. Duration of calls in seconds, by method."
+    );
+    assert_eq!(
+        help("documented_requests_in_flight"),
+        "Looks an order up by id. Calls in progress, by method."
+    );
+    assert_eq!(help("overridden_requests_total"), "Orders cancelled.");
+    assert_eq!(help("documented_block_requests_total"), "Ships an order.");
+
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let handle = recorder.handle();
+    metrics::with_local_recorder(&recorder, || vitals::catalogue().register_known_series());
+    let text = handle.render();
+    assert!(
+        text.contains("# HELP documented_requests_total Looks an order up by id.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# HELP overridden_requests_total Orders cancelled.\n"),
+        "{text}"
+    );
+}
+
+/// A hand-written list that misspells a value.
+#[derive(Debug)]
+struct Misspelt;
+
+impl ErrorStatus for Misspelt {
+    const RESULT_STATUS_VALUES: &'static [&'static str] = &["ok", "unavailabel"];
+    fn error_status(&self) -> &'static str {
+        "unavailable"
+    }
+}
+
+#[instrument_rpc(prefix = "misspelt")]
+fn misspelt(fail: bool) -> Result<(), Misspelt> {
+    if fail { Err(Misspelt) } else { Ok(()) }
+}
+
+/// Only `ok` is missing: the check names it.
+#[derive(Debug)]
+struct WithoutOk;
+
+impl ErrorStatus for WithoutOk {
+    const RESULT_STATUS_VALUES: &'static [&'static str] = &["unavailable"];
+    fn error_status(&self) -> &'static str {
+        "unavailable"
+    }
+}
+
+#[instrument_rpc(prefix = "without_ok")]
+fn without_ok() -> Result<(), WithoutOk> {
+    Err(WithoutOk)
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    should_panic(
+        expected = "gave status `unavailable`, which `instrument_rpc::Misspelt::RESULT_STATUS_VALUES` [\"ok\", \"unavailabel\"] leaves out"
+    )
+)]
+fn a_hand_written_status_list_missing_a_value_fails_at_the_call_in_debug_builds() {
+    let _ = render(|| {
+        let _ = misspelt(true);
+    });
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    should_panic(
+        expected = "`instrument_rpc::WithoutOk::RESULT_STATUS_VALUES` is [\"unavailable\"], without its `OK_STATUS` `ok`"
+    )
+)]
+fn a_hand_written_status_list_without_ok_fails_at_the_call_in_debug_builds() {
+    let _ = render(|| {
+        let _ = without_ok();
+    });
+}
+
 #[test]
 fn registering_known_series_exposes_zeroes_before_any_call() {
     let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();

@@ -12,13 +12,14 @@ use crate::parse::{
     unknown_argument,
 };
 use crate::symbol::{
-    BUCKETS, CRATE, IN_FLIGHT, LABELS, METHOD, PREFIX, RENAME_ALL, RPC_ARGUMENTS, SKIP, TRACE,
+    BUCKETS, CRATE, HELP, IN_FLIGHT, LABELS, METHOD, PREFIX, RENAME_ALL, RPC_ARGUMENTS, SKIP, TRACE,
 };
 
 /// The arguments as written, each at most once. Meaning is checked later.
 pub(crate) struct RpcArgs {
     pub(crate) prefix: Attr<LitStr>,
     pub(crate) method: Attr<LitStr>,
+    pub(crate) help: Attr<LitStr>,
     pub(crate) rename_all: Attr<(RenameRule, LitStr)>,
     pub(crate) buckets: Attr<Buckets>,
     pub(crate) labels: Attr<Vec<StaticLabel>>,
@@ -33,6 +34,7 @@ impl RpcArgs {
         Self {
             prefix: Attr::none(PREFIX),
             method: Attr::none(METHOD),
+            help: Attr::none(HELP),
             rename_all: Attr::none(RENAME_ALL),
             buckets: Attr::none(BUCKETS),
             labels: Attr::none(LABELS),
@@ -80,6 +82,7 @@ impl RpcArgs {
         match key.as_str() {
             PREFIX => self.prefix.set(cx, span, meta.value()?.parse()?),
             METHOD => self.method.set(cx, span, meta.value()?.parse()?),
+            HELP => self.help.set(cx, span, meta.value()?.parse()?),
             RENAME_ALL => {
                 if let Some(rule) = parse_rename_rule(cx, &meta)? {
                     self.rename_all.set(cx, span, rule);

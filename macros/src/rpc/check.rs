@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::args::RpcArgs;
 use crate::ctxt::Ctxt;
-use crate::parse::ident_name;
 use crate::names;
+use crate::parse::ident_name;
 
 /// Where an argument list was written.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,9 @@ pub(crate) enum Place {
 pub(crate) struct RpcSpec {
     pub(crate) prefix: String,
     pub(crate) method: String,
+    /// `help = ".."`, else the fn's doc comment (first paragraph); `None`:
+    /// the default help texts.
+    pub(crate) help: Option<String>,
     /// `None`: the runtime's default duration buckets.
     pub(crate) buckets: Option<Vec<f64>>,
     /// Static labels in series order, after `method`.
@@ -48,6 +51,14 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
             cx.error_at(
                 args.method.span().unwrap_or_else(Span::call_site),
                 "`method` names one fn; on an impl block use `rename_all`, or put `method` on the method",
+            );
+        }
+    }
+    if let Some(help) = args.help.get() {
+        if help.value().trim().is_empty() {
+            cx.error_spanned_by(
+                help,
+                "expected a non-empty `help`; leave `help` out to use the doc comment",
             );
         }
     }
@@ -91,12 +102,14 @@ pub(crate) fn check_args(cx: &Ctxt, args: &RpcArgs, place: Place) {
 }
 
 /// Combines the arguments of a fn with those of its impl block (the fn's
-/// own win) into the spec of that fn. `fn_name` is the fn's identifier.
+/// own win) into the spec of that fn. `fn_name` is the fn's identifier,
+/// `fn_docs` its doc comment.
 pub(crate) fn resolve(
     cx: &Ctxt,
     own: &RpcArgs,
     block: Option<&RpcArgs>,
     fn_name: &syn::Ident,
+    fn_docs: Option<String>,
 ) -> Option<RpcSpec> {
     let pick = |own_value: Option<&syn::LitStr>, block_value: Option<&syn::LitStr>| {
         own_value.or(block_value).map(syn::LitStr::value)
@@ -158,9 +171,13 @@ pub(crate) fn resolve(
         Some(path) => quote!(#path),
         None => quote!(::vitals),
     };
+    let help = pick(own.help.get(), block.and_then(|b| b.help.get()))
+        .or(fn_docs)
+        .filter(|help| !help.is_empty());
     Some(RpcSpec {
         prefix,
         method,
+        help,
         buckets,
         labels,
         in_flight: flag(

@@ -119,7 +119,11 @@ fn site_statics(
 ) -> TokenStream {
     let method = &spec.method;
     let label_names: Vec<&str> = spec.labels.iter().map(|(name, _)| name.as_str()).collect();
-    let label_values: Vec<&str> = spec.labels.iter().map(|(_, value)| value.as_str()).collect();
+    let label_values: Vec<&str> = spec
+        .labels
+        .iter()
+        .map(|(_, value)| value.as_str())
+        .collect();
     let series_label_count = 1 + spec.labels.len();
     let label_count = series_label_count + 1;
     let (status_values_fn, status_values) = status_values(private, nameable_value_type);
@@ -179,12 +183,24 @@ fn descriptors(spec: &RpcSpec, private: &TokenStream) -> TokenStream {
         }
         None => quote!(#private::None),
     };
+    let (requests_help, duration_help, in_flight_help) = match &spec.help {
+        Some(help) => (
+            help.clone(),
+            format!("{help} {DURATION_HELP}"),
+            format!("{help} {IN_FLIGHT_HELP}"),
+        ),
+        None => (
+            REQUESTS_HELP.to_owned(),
+            DURATION_HELP.to_owned(),
+            IN_FLIGHT_HELP.to_owned(),
+        ),
+    };
     let in_flight = spec.in_flight.then(|| {
-        quote!(#private::rpc_in_flight(#in_flight, #IN_FLIGHT_HELP, &__VITALS_LABELS, __VITALS_ORIGIN),)
+        quote!(#private::rpc_in_flight(#in_flight, #in_flight_help, &__VITALS_LABELS, __VITALS_ORIGIN),)
     });
     quote! {
-        #private::rpc_requests(#requests, #REQUESTS_HELP, &__VITALS_LABELS, __VITALS_ORIGIN),
-        #private::rpc_duration(#duration, #DURATION_HELP, &__VITALS_LABELS, #buckets, __VITALS_ORIGIN),
+        #private::rpc_requests(#requests, #requests_help, &__VITALS_LABELS, __VITALS_ORIGIN),
+        #private::rpc_duration(#duration, #duration_help, &__VITALS_LABELS, #buckets, __VITALS_ORIGIN),
         #in_flight
     }
 }

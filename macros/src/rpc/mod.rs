@@ -14,6 +14,7 @@ use self::check::{Place, check_args, resolve};
 use self::target::{OuterGenerics, check_signature};
 use crate::ctxt::Ctxt;
 use crate::fallback::{item_head, with_errors};
+use crate::parse::doc_text;
 
 /// Entry point of the attribute.
 pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -61,7 +62,13 @@ pub(crate) fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStrea
 fn instrument_fn(cx: &Ctxt, args: &RpcArgs, mut function: syn::ItemFn) -> TokenStream {
     check_args(cx, args, Place::Fn);
     check_signature(cx, &function.sig);
-    let spec = resolve(cx, args, None, &function.sig.ident);
+    let spec = resolve(
+        cx,
+        args,
+        None,
+        &function.sig.ident,
+        doc_text(&function.attrs),
+    );
     if let (Some(spec), false) = (spec, cx.has_errors()) {
         let outer = OuterGenerics::new(&[&function.sig.generics]);
         let body = expand::instrument_body(&spec, &function.sig, &function.block, &outer);
@@ -86,7 +93,13 @@ fn instrument_impl(cx: &Ctxt, args: &RpcArgs, mut block: syn::ItemImpl) -> Token
             continue;
         }
         check_signature(cx, &method.sig);
-        if let Some(spec) = resolve(cx, &own, Some(args), &method.sig.ident) {
+        if let Some(spec) = resolve(
+            cx,
+            &own,
+            Some(args),
+            &method.sig.ident,
+            doc_text(&method.attrs),
+        ) {
             specs.push((index, spec));
         }
     }

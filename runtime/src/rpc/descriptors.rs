@@ -31,7 +31,15 @@ pub const fn rpc_duration(
         None => DEFAULT_DURATION_BUCKETS,
     };
     let labels = without_status(labels);
-    MetricDescriptor::new(name, MetricKind::Histogram, help, Some(Unit::Seconds), labels, buckets, origin)
+    MetricDescriptor::new(
+        name,
+        MetricKind::Histogram,
+        help,
+        Some(Unit::Seconds),
+        labels,
+        buckets,
+        origin,
+    )
 }
 
 /// The in-flight gauge; `labels` are the request counter's, `status` is
@@ -42,7 +50,15 @@ pub const fn rpc_in_flight(
     labels: &'static [LabelDescriptor],
     origin: Origin,
 ) -> MetricDescriptor {
-    MetricDescriptor::new(name, MetricKind::Gauge, help, None, without_status(labels), &[], origin)
+    MetricDescriptor::new(
+        name,
+        MetricKind::Gauge,
+        help,
+        None,
+        without_status(labels),
+        &[],
+        origin,
+    )
 }
 
 /// The labels without the last one, `status`.
