@@ -19,12 +19,47 @@ mod status;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 
 use crate::auth::{BearerToken, require_token};
 use crate::shared::Shared;
 
 pub(crate) use self::health::run_checks;
+
+/// The endpoints the token protects: path and handler.
+fn data_routes() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
+    vec![
+        ("/metrics", get(metrics::metrics)),
+        ("/status", get(status::status)),
+    ]
+}
+
+/// The probes, open unless `protect_health` says otherwise.
+fn probe_routes() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
+    vec![
+        ("/livez", get(health::livez)),
+        ("/readyz", get(health::readyz)),
+        ("/livez/{check}", get(health::livez_one)),
+        ("/readyz/{check}", get(health::readyz_one)),
+        ("/healthz", get(health::livez)),
+        ("/health", get(health::livez)),
+        ("/health/live", get(health::livez)),
+        ("/health/ready", get(health::readyz)),
+    ]
+}
+
+/// A router of `routes`, each also registered in
+/// [`vitals::exporter_routes`], so the HTTP layer's default exclusions are
+/// exactly what is served here.
+fn routed(routes: Vec<(&'static str, MethodRouter<Arc<Shared>>)>) -> Router<Arc<Shared>> {
+    let paths: Vec<&'static str> = routes.iter().map(|(path, _)| *path).collect();
+    vitals::exporter_routes::register(&paths);
+    routes
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
+}
 
 /// Every endpoint, protected as configured.
 pub(crate) fn router(
@@ -32,18 +67,8 @@ pub(crate) fn router(
     token: Option<BearerToken>,
     protect_health: bool,
 ) -> Router {
-    let data = Router::new()
-        .route("/metrics", get(metrics::metrics))
-        .route("/status", get(status::status));
-    let probes = Router::new()
-        .route("/livez", get(health::livez))
-        .route("/readyz", get(health::readyz))
-        .route("/livez/{check}", get(health::livez_one))
-        .route("/readyz/{check}", get(health::readyz_one))
-        .route("/healthz", get(health::livez))
-        .route("/health", get(health::livez))
-        .route("/health/live", get(health::livez))
-        .route("/health/ready", get(health::readyz));
+    let data = routed(data_routes());
+    let probes = routed(probe_routes());
     let (data, probes) = match token {
         Some(token) => {
             let guard = || axum::middleware::from_fn_with_state(token.clone(), require_token);
