@@ -18,9 +18,7 @@ use crate::tls::TlsConfig;
 
 /// Buckets for histograms declared without any: client_golang's `DefBuckets`,
 /// in seconds, which fit request latencies.
-pub const DEFAULT_BUCKETS: &[f64] = &[
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-];
+pub const DEFAULT_BUCKETS: &[f64] = vitals::buckets::PROMETHEUS_DEFAULT;
 
 /// Configures an [`Exporter`]; start with [`Exporter::builder`].
 ///
@@ -83,11 +81,13 @@ impl std::fmt::Debug for ExporterBuilder {
     }
 }
 
-impl ExporterBuilder {
-    /// A builder exposing `build_info` (use [`build_info!`](crate::build_info!)).
-    pub fn new(build_info: BuildInfo) -> Self {
+/// A builder without build info (add one with
+/// [`build_info`](ExporterBuilder::build_info)): for a library, a test or a
+/// service whose build metadata comes from elsewhere.
+impl Default for ExporterBuilder {
+    fn default() -> Self {
         Self {
-            build_info: Some(build_info),
+            build_info: None,
             address: DEFAULT_ADDRESS,
             #[cfg(feature = "process")]
             process: true,
@@ -103,6 +103,20 @@ impl ExporterBuilder {
             check_timeout: Duration::from_secs(2),
             store: None,
         }
+    }
+}
+
+impl ExporterBuilder {
+    /// A builder exposing `build_info` (use [`build_info!`](crate::build_info!)).
+    pub fn new(build_info: BuildInfo) -> Self {
+        Self::default().build_info(build_info)
+    }
+
+    /// Exposes `build_info` as `{app}_build_info` and in `/status`,
+    /// replacing any given before.
+    pub fn build_info(mut self, build_info: BuildInfo) -> Self {
+        self.build_info = Some(build_info);
+        self
     }
 
     /// Omits `{app}_build_info` (it is on by default); `/status` then has no `application`.

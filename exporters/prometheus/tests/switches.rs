@@ -61,3 +61,19 @@ fn build_info_names_are_valid_metric_names() {
         vitals_prometheus::__RUSTC_VERSION
     )));
 }
+
+#[test]
+fn an_exporter_needs_no_build_info() {
+    let exporter = vitals_prometheus::ExporterBuilder::default()
+        .health(HealthRegistry::new())
+        .build()
+        .expect("an exporter without build info");
+    let text = exporter.render(Format::Text);
+    assert!(!text.contains("_build_info"), "{text}");
+    let with_info = vitals_prometheus::ExporterBuilder::default()
+        .health(HealthRegistry::new())
+        .build_info(BuildInfo::new("later", "2.0.0"))
+        .build()
+        .unwrap();
+    assert!(with_info.render(Format::Text).contains("later_build_info{"));
+}
