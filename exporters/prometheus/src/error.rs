@@ -130,4 +130,11 @@ pub enum PushError {
         /// The push URL.
         url: String,
     },
+    /// Rendering the exposition failed, so nothing was pushed: an empty
+    /// body would replace the job's group on the gateway with nothing.
+    #[error("push to `{url}` skipped: rendering the metrics failed")]
+    Render {
+        /// The push URL.
+        url: String,
+    },
 }

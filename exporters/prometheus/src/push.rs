@@ -118,10 +118,11 @@ fn check_value(name: &str, value: &str) -> Result<(), String> {
 /// Renders and pushes once.
 pub(crate) async fn push_once(shared: &Arc<Shared>, config: &PushConfig) -> Result<(), PushError> {
     let url = config.push_url();
-    let body = shared
-        .render_off_thread(Format::Text)
-        .await
-        .unwrap_or_default();
+    // A failed render must not become an empty push: the gateway would
+    // replace the job's whole group with nothing.
+    let Some(body) = shared.render_off_thread(Format::Text).await else {
+        return Err(PushError::Render { url });
+    };
     match tokio::time::timeout(PUSH_TIMEOUT, send(config, &url, body)).await {
         Ok(result) => result,
         Err(_) => Err(PushError::Timeout { url }),
