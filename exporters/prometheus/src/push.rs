@@ -73,17 +73,14 @@ impl PushConfig {
             url: format!("{name}={value}"),
             reason,
         };
-        let valid_name = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !name.starts_with("__")
-            && name != "job";
-        if !valid_name {
-            return Err(invalid(format!(
-                "`{name}` is not a usable grouping label name"
-            )));
+        if let Some(problem) = vitals_naming::label_name_problem(name) {
+            return Err(invalid(problem));
+        }
+        if name == "job" {
+            return Err(invalid(
+                "`job` is the push's job, given to `push_gateway`; expected another label name"
+                    .to_owned(),
+            ));
         }
         check_value(name, value).map_err(invalid)?;
         self.path.push_str(&format!("/{name}/{value}"));
@@ -210,6 +207,20 @@ impl Pusher {
             Ok(result) => result,
             Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
             Err(_) => Err(PushError::Stopped),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PushConfig;
+
+    #[test]
+    fn grouping_labels_follow_the_shared_label_rules() {
+        let config = || PushConfig::new("http://127.0.0.1:9091", "nightly").unwrap();
+        assert!(config().with_label("instance", "batch-1").is_ok());
+        for name in ["job", "le", "_shard", "__name__", "9x", "a-b"] {
+            assert!(config().with_label(name, "v").is_err(), "{name}");
         }
     }
 }
