@@ -310,11 +310,7 @@ impl ExporterBuilder {
             info.register(store.recorder());
         }
         #[cfg(feature = "process")]
-        let process = self.process.then(|| {
-            let process = crate::process::ProcessMetrics::default();
-            process.describe(store.recorder());
-            process
-        });
+        let process = self.process.then_some(crate::process::ProcessMetrics);
         spawn_upkeep(Arc::downgrade(&store), self.upkeep_interval);
 
         let tls = self

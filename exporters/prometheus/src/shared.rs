@@ -23,14 +23,24 @@ impl Shared {
     /// Refreshes scrape-time metrics, then renders. Can take milliseconds
     /// with many series: call it off the async workers.
     pub(crate) fn render(&self, format: Format) -> String {
-        #[cfg(feature = "process")]
-        if let Some(process) = &self.process {
-            process.collect(self.store.recorder());
-        }
-        match format {
+        let mut out = match format {
             Format::Text => self.store.render_text(),
             Format::OpenMetrics => self.store.render_openmetrics(),
+        };
+        #[cfg(feature = "process")]
+        if let Some(process) = &self.process {
+            let block = process.render_text();
+            match format {
+                Format::Text => out.push_str(&block),
+                Format::OpenMetrics => {
+                    // The block goes before the store's `# EOF`.
+                    let eof = out.rfind("# EOF").unwrap_or(out.len());
+                    out.truncate(eof);
+                    out.push_str(&crate::openmetrics::from_text(&block));
+                }
+            }
         }
+        out
     }
 
     /// [`render`](Self::render) on tokio's blocking pool.

@@ -1,6 +1,6 @@
 //! Two declarations of one metric that disagree stop the build with an
-//! error naming the metric and both places (its own binary: declarations
-//! are process-wide).
+//! error naming the metric and both call sites (`catalogue::declare` records
+//! its caller's location; its own binary: declarations are process-wide).
 
 use vitals::catalogue::{MetricDescriptor, MetricKind, Origin};
 use vitals_prometheus::{BuildError, BuildInfo, Exporter};
@@ -37,6 +37,6 @@ fn conflicting_declarations_are_a_build_error() {
     assert_eq!(
         error.to_string(),
         "conflicting metric declarations: metric `orders_total` is declared as a counter and as a gauge \
-         (src/orders.rs:10 and src/orders.rs:20)"
+         (exporters/prometheus/tests/conflicts.rs:15 and exporters/prometheus/tests/conflicts.rs:24)"
     );
 }
