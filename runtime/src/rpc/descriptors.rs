@@ -18,7 +18,7 @@ pub const fn rpc_requests(
 }
 
 /// The duration histogram; `labels` are the request counter's, `status` is
-/// left out. `None` buckets are [`DEFAULT_DURATION_BUCKETS`].
+/// left out. `None` buckets are OpenTelemetry's duration buckets.
 pub const fn rpc_duration(
     name: &'static str,
     help: &'static str,
