@@ -13,6 +13,7 @@ use crate::error::BuildError;
 use crate::exporter::Exporter;
 use crate::push::PushConfig;
 use crate::render::{Render, SharedRecorder, StockRecorder};
+use crate::scrape_metrics::ScrapeMetrics;
 use crate::shared::Shared;
 use crate::tls::TlsConfig;
 
@@ -42,6 +43,7 @@ pub struct ExporterBuilder {
     default_buckets: Vec<f64>,
     bucket_overrides: Vec<(String, Vec<f64>)>,
     check_timeout: Duration,
+    scrape_metrics: bool,
     store: Option<StoreFactory>,
 }
 
@@ -101,6 +103,7 @@ impl ExporterBuilder {
             default_buckets: DEFAULT_BUCKETS.to_vec(),
             bucket_overrides: Vec::new(),
             check_timeout: Duration::from_secs(2),
+            scrape_metrics: true,
             store: None,
         }
     }
@@ -234,6 +237,14 @@ impl ExporterBuilder {
         self
     }
 
+    /// Whether to count the answers of `/metrics` in client_golang's
+    /// `promhttp_metric_handler_requests_total{code}` and
+    /// `promhttp_metric_handler_requests_in_flight` (on by default).
+    pub fn scrape_metrics(mut self, enabled: bool) -> Self {
+        self.scrape_metrics = enabled;
+        self
+    }
+
     /// Uses another metrics store than the stock `metrics-exporter-prometheus`
     /// recorder; endpoints, health, push and the catalogue wiring stay the same.
     pub fn store(
@@ -301,6 +312,9 @@ impl ExporterBuilder {
             process.describe(store.recorder());
             process
         });
+        let scrape_metrics = self
+            .scrape_metrics
+            .then(|| Arc::new(ScrapeMetrics::new(Arc::clone(&store))));
         spawn_upkeep(Arc::downgrade(&store), self.upkeep_interval);
 
         let tls = self
@@ -315,6 +329,7 @@ impl ExporterBuilder {
             health: self.health,
             build_info: self.build_info,
             check_timeout: self.check_timeout,
+            scrape_metrics,
         });
         Ok(Exporter::new(
             shared,

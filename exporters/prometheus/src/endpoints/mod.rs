@@ -11,6 +11,9 @@
 //! With a bearer token, `/metrics` and `/status` require it; the probes stay
 //! open unless the builder's `protect_health(true)` says otherwise, because
 //! kubelets and load balancers probe without credentials.
+//!
+//! Every answer of `/metrics`, refused ones included, is counted in
+//! client_golang's `promhttp_metric_handler_*` (see `scrape_metrics`).
 
 mod health;
 mod metrics;
@@ -22,6 +25,7 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::auth::{BearerToken, require_token};
+use crate::scrape_metrics::count_scrapes;
 use crate::shared::Shared;
 
 pub(crate) use self::health::run_checks;
@@ -32,9 +36,8 @@ pub(crate) fn router(
     token: Option<BearerToken>,
     protect_health: bool,
 ) -> Router {
-    let data = Router::new()
-        .route("/metrics", get(metrics::metrics))
-        .route("/status", get(status::status));
+    let scrape = Router::new().route("/metrics", get(metrics::metrics));
+    let data = Router::new().route("/status", get(status::status));
     let probes = Router::new()
         .route("/livez", get(health::livez))
         .route("/readyz", get(health::readyz))
@@ -44,7 +47,7 @@ pub(crate) fn router(
         .route("/health", get(health::livez))
         .route("/health/live", get(health::livez))
         .route("/health/ready", get(health::readyz));
-    let (data, probes) = match token {
+    let (scrape, data, probes) = match token {
         Some(token) => {
             let guard = || axum::middleware::from_fn_with_state(token.clone(), require_token);
             let probes = if protect_health {
@@ -52,9 +55,21 @@ pub(crate) fn router(
             } else {
                 probes
             };
-            (data.route_layer(guard()), probes)
+            (
+                scrape.route_layer(guard()),
+                data.route_layer(guard()),
+                probes,
+            )
         }
-        None => (data, probes),
+        None => (scrape, data, probes),
     };
-    data.merge(probes).with_state(shared)
+    // Outside the guard: refused scrapes are counted too.
+    let scrape = match &shared.scrape_metrics {
+        Some(counted) => scrape.route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(counted),
+            count_scrapes,
+        )),
+        None => scrape,
+    };
+    scrape.merge(data).merge(probes).with_state(shared)
 }
