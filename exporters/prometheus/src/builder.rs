@@ -44,6 +44,7 @@ pub struct ExporterBuilder {
     bucket_overrides: Vec<(String, Vec<f64>)>,
     check_timeout: Duration,
     scrape_metrics: bool,
+    live_page: bool,
     store: Option<StoreFactory>,
 }
 
@@ -104,6 +105,7 @@ impl ExporterBuilder {
             bucket_overrides: Vec::new(),
             check_timeout: Duration::from_secs(2),
             scrape_metrics: true,
+            live_page: true,
             store: None,
         }
     }
@@ -245,6 +247,15 @@ impl ExporterBuilder {
         self
     }
 
+    /// Whether `/` serves the live page (on by default): links to every
+    /// endpoint, health, states, build info and a chart per family. Switch
+    /// it off when the exporter's router is merged into an application that
+    /// answers `/` itself.
+    pub fn live_page(mut self, enabled: bool) -> Self {
+        self.live_page = enabled;
+        self
+    }
+
     /// Uses another metrics store than the stock `metrics-exporter-prometheus`
     /// recorder; endpoints, health, push and the catalogue wiring stay the same.
     pub fn store(
@@ -330,6 +341,7 @@ impl ExporterBuilder {
             build_info: self.build_info,
             check_timeout: self.check_timeout,
             scrape_metrics,
+            live_page: self.live_page,
         });
         Ok(Exporter::new(
             shared,

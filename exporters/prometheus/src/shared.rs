@@ -20,6 +20,8 @@ pub(crate) struct Shared {
     pub(crate) check_timeout: Duration,
     /// `promhttp_metric_handler_*`, unless switched off.
     pub(crate) scrape_metrics: Option<Arc<ScrapeMetrics>>,
+    /// Whether `/` serves the live page.
+    pub(crate) live_page: bool,
 }
 
 impl Shared {

@@ -2,6 +2,7 @@
 //!
 //! | path | answers |
 //! |---|---|
+//! | `/` | the live page: links, health, states, build info, charts (unless switched off) |
 //! | `/metrics` | the exposition: text 0.0.4, or OpenMetrics when `Accept` asks for it |
 //! | `/livez`, `/healthz`, `/health`, `/health/live` | liveness checks |
 //! | `/readyz`, `/health/ready` | readiness checks (and states) |
@@ -17,6 +18,7 @@
 
 mod health;
 mod metrics;
+mod page;
 mod status;
 
 use std::sync::Arc;
@@ -71,5 +73,13 @@ pub(crate) fn router(
         )),
         None => scrape,
     };
-    scrape.merge(data).merge(probes).with_state(shared)
+    let router = scrape.merge(data).merge(probes);
+    // Open: the page holds no data, and fetches what it shows with the token.
+    let router = if shared.live_page {
+        vitals::exporter_routes::register(&["/"]);
+        router.route("/", get(page::page))
+    } else {
+        router
+    };
+    router.with_state(shared)
 }
