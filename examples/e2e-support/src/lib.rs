@@ -12,6 +12,7 @@
 //! package `prometheus`; `scripts/install-test-deps` installs it).
 
 mod child;
+mod chromium;
 pub mod dashboard;
 mod http;
 mod prometheus;
@@ -19,6 +20,7 @@ pub mod promtool;
 mod tempdir;
 
 pub use crate::child::Child;
+pub use crate::chromium::Chromium;
 pub use crate::http::{Response, free_port, get, wait_for_body};
 pub use crate::prometheus::{Prometheus, Sample, ScrapeJob};
 pub use crate::tempdir::TempDir;

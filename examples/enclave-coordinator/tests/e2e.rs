@@ -101,6 +101,16 @@ fn the_documented_series_answer_over_a_real_prometheus() {
         "a successful scrape",
         |up| up == 1.0,
     );
+    // Prometheus' own scrapes, counted by client_golang's self-metrics.
+    let scrapes =
+        "promhttp_metric_handler_requests_total{job=\"enclave-coordinator\",code=\"200\"}";
+    let counted = prometheus.wait_for_value(scrapes, "counted scrapes", |n| n >= 1.0);
+    prometheus.wait_for_value(scrapes, "more counted scrapes", |n| n > counted);
+    prometheus.wait_for_value(
+        "promhttp_metric_handler_requests_in_flight{job=\"enclave-coordinator\"}",
+        "the scrape itself in flight",
+        |n| n == 1.0,
+    );
     prometheus.wait_for_value("coordinator_state", "accepting marbles", |state| {
         state == 3.0
     });

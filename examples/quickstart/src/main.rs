@@ -122,7 +122,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     };
     let address = listener.local_addr()?;
-    println!("quickstart is serving; open http://{address}/metrics");
+    println!("quickstart is serving; open http://{address}/");
+    println!("metrics: http://{address}/metrics");
 
     let grpc_listener = TcpListener::bind(args.grpc_address).await?;
     let grpc_address = grpc_listener.local_addr()?;

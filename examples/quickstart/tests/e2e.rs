@@ -30,7 +30,7 @@ fn the_demo_s_series_answer_over_a_real_prometheus() {
     let url = first
         .strip_prefix("quickstart is serving; open http://")
         .expect("the URL line");
-    let address: SocketAddr = url.trim_end_matches("/metrics").parse().unwrap();
+    let address: SocketAddr = url.trim_end_matches('/').parse().unwrap();
 
     let exposition = wait_for_body(address, "/metrics", &[], |body| {
         body.contains("method=\"SayHello\",status=\"InvalidArgument\"")

@@ -13,6 +13,7 @@ use crate::error::BuildError;
 use crate::exporter::Exporter;
 use crate::push::PushConfig;
 use crate::render::{Render, SharedRecorder, StockRecorder};
+use crate::scrape_metrics::ScrapeMetrics;
 use crate::shared::Shared;
 use crate::tls::TlsConfig;
 
@@ -40,6 +41,8 @@ pub struct ExporterBuilder {
     default_buckets: Vec<f64>,
     bucket_overrides: Vec<(String, Vec<f64>)>,
     check_timeout: Duration,
+    scrape_metrics: bool,
+    live_page: bool,
     store: Option<StoreFactory>,
 }
 
@@ -101,6 +104,8 @@ impl Default for ExporterBuilder {
             default_buckets: DEFAULT_BUCKETS.to_vec(),
             bucket_overrides: Vec::new(),
             check_timeout: Duration::from_secs(2),
+            scrape_metrics: true,
+            live_page: true,
             store: None,
         }
     }
@@ -248,6 +253,23 @@ impl ExporterBuilder {
         self
     }
 
+    /// Whether to count the answers of `/metrics` in client_golang's
+    /// `promhttp_metric_handler_requests_total{code}` and
+    /// `promhttp_metric_handler_requests_in_flight` (on by default).
+    pub fn scrape_metrics(mut self, enabled: bool) -> Self {
+        self.scrape_metrics = enabled;
+        self
+    }
+
+    /// Whether `/` serves the live page (on by default): links to every
+    /// endpoint, health, states, build info and a chart per family. Switch
+    /// it off when the exporter's router is merged into an application that
+    /// answers `/` itself.
+    pub fn live_page(mut self, enabled: bool) -> Self {
+        self.live_page = enabled;
+        self
+    }
+
     /// Uses another metrics store than the stock `metrics-exporter-prometheus`
     /// recorder; endpoints, health, push and the catalogue wiring stay the same.
     pub fn store(
@@ -311,6 +333,9 @@ impl ExporterBuilder {
         }
         #[cfg(feature = "process")]
         let process = self.process.then_some(crate::process::ProcessMetrics);
+        let scrape_metrics = self
+            .scrape_metrics
+            .then(|| Arc::new(ScrapeMetrics::new(Arc::clone(&store))));
         spawn_upkeep(Arc::downgrade(&store), self.upkeep_interval);
 
         let tls = self
@@ -325,6 +350,8 @@ impl ExporterBuilder {
             health: self.health,
             build_info: self.build_info,
             check_timeout: self.check_timeout,
+            scrape_metrics,
+            live_page: self.live_page,
         });
         Ok(Exporter::new(
             shared,

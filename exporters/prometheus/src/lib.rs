@@ -14,6 +14,9 @@
 //! - `/status`: JSON with build info, probe results and application states.
 //! - `{app}_build_info{version, revision, branch, rustc_version} 1` naming the
 //!   application ([`build_info!`]) and `process_*` metrics, both switchable.
+//! - `promhttp_metric_handler_requests_total{code}` and
+//!   `promhttp_metric_handler_requests_in_flight`: client_golang's scrape
+//!   self-metrics, every answer of `/metrics` counted (switchable).
 //! - A standalone server (default `0.0.0.0:9090`) or an axum [`Router`](axum::Router)
 //!   to merge into the application's; bearer token and TLS (with optional
 //!   client certificates); graceful shutdown; push mode for batch jobs.
@@ -82,6 +85,7 @@ pub mod openmetrics;
 mod process;
 mod push;
 mod render;
+mod scrape_metrics;
 mod server;
 mod shared;
 mod tls;

@@ -8,6 +8,7 @@ use vitals::health::HealthRegistry;
 use crate::build_info::BuildInfo;
 use crate::negotiate::Format;
 use crate::render::Render;
+use crate::scrape_metrics::ScrapeMetrics;
 
 /// The store, the health registry and the metadata the endpoints read.
 pub(crate) struct Shared {
@@ -17,6 +18,10 @@ pub(crate) struct Shared {
     pub(crate) health: HealthRegistry,
     pub(crate) build_info: Option<BuildInfo>,
     pub(crate) check_timeout: Duration,
+    /// `promhttp_metric_handler_*`, unless switched off.
+    pub(crate) scrape_metrics: Option<Arc<ScrapeMetrics>>,
+    /// Whether `/` serves the live page.
+    pub(crate) live_page: bool,
 }
 
 impl Shared {

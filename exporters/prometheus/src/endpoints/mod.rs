@@ -2,6 +2,7 @@
 //!
 //! | path | answers |
 //! |---|---|
+//! | `/` | the live page: links, health, states, build info, charts (unless switched off) |
 //! | `/metrics` | the exposition: text 0.0.4, or OpenMetrics when `Accept` asks for it |
 //! | `/livez`, `/healthz`, `/health`, `/health/live` | liveness checks |
 //! | `/readyz`, `/health/ready` | readiness checks (and states) |
@@ -11,9 +12,13 @@
 //! With a bearer token, `/metrics` and `/status` require it; the probes stay
 //! open unless the builder's `protect_health(true)` says otherwise, because
 //! kubelets and load balancers probe without credentials.
+//!
+//! Every answer of `/metrics`, refused ones included, is counted in
+//! client_golang's `promhttp_metric_handler_*` (see `scrape_metrics`).
 
 mod health;
 mod metrics;
+mod page;
 mod status;
 
 use std::sync::Arc;
@@ -22,16 +27,19 @@ use axum::Router;
 use axum::routing::{MethodRouter, get};
 
 use crate::auth::{BearerToken, require_token};
+use crate::scrape_metrics::count_scrapes;
 use crate::shared::Shared;
 
 pub(crate) use self::health::run_checks;
 
-/// The endpoints the token protects: path and handler.
+/// The exposition, behind the token and counted by the scrape self-metrics.
+fn scrape_routes() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
+    vec![("/metrics", get(metrics::metrics))]
+}
+
+/// The other endpoints the token protects.
 fn data_routes() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
-    vec![
-        ("/metrics", get(metrics::metrics)),
-        ("/status", get(status::status)),
-    ]
+    vec![("/status", get(status::status))]
 }
 
 /// The probes, open unless `protect_health` says otherwise.
@@ -67,9 +75,10 @@ pub(crate) fn router(
     token: Option<BearerToken>,
     protect_health: bool,
 ) -> Router {
+    let scrape = routed(scrape_routes());
     let data = routed(data_routes());
     let probes = routed(probe_routes());
-    let (data, probes) = match token {
+    let (scrape, data, probes) = match token {
         Some(token) => {
             let guard = || axum::middleware::from_fn_with_state(token.clone(), require_token);
             let probes = if protect_health {
@@ -77,9 +86,28 @@ pub(crate) fn router(
             } else {
                 probes
             };
-            (data.route_layer(guard()), probes)
+            (
+                scrape.route_layer(guard()),
+                data.route_layer(guard()),
+                probes,
+            )
         }
-        None => (data, probes),
+        None => (scrape, data, probes),
     };
-    data.merge(probes).with_state(shared)
+    // Outside the guard: refused scrapes are counted too.
+    let scrape = match &shared.scrape_metrics {
+        Some(counted) => scrape.route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(counted),
+            count_scrapes,
+        )),
+        None => scrape,
+    };
+    let router = scrape.merge(data).merge(probes);
+    // Open: the page holds no data, and fetches what it shows with the token.
+    let router = if shared.live_page {
+        router.merge(routed(vec![("/", get(page::page))]))
+    } else {
+        router
+    };
+    router.with_state(shared)
 }
