@@ -1,13 +1,23 @@
-//! The routes exporters serve (`/metrics`, the probes, `/status`, ...).
+//! What exporters serve (`/metrics`, the probes, `/status`, ...).
 //!
-//! An exporter registers every route of its router here when it builds the
-//! router, from the same table it routes with, so the list cannot drift from
-//! what is served. The HTTP layer's default exclusions are these routes: a
-//! scrape or a probe is not application traffic.
+//! An exporter marks every answer of its own with [`ServedByExporter`] (a
+//! response extension), and the HTTP layer does not count marked requests
+//! by default: a scrape or a probe is not application traffic. The mark is
+//! per answer, not per path, so an application's own `/status` or `/` on
+//! another router is still counted.
+//!
+//! An exporter also registers the route templates it serves here, from the
+//! same table it routes with, for whoever lists them (a page's links, docs).
 
 use std::sync::{PoisonError, RwLock};
 
 static ROUTES: RwLock<Vec<&'static str>> = RwLock::new(Vec::new());
+
+/// The response extension an exporter puts on each of its answers. The HTTP
+/// layer leaves requests answered with it uncounted, unless
+/// `no_default_exclusions()` asks to count them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServedByExporter;
 
 /// Adds `routes` (axum route templates, such as `/readyz/{check}`) to the
 /// routes exporters serve. Registering a route twice is harmless.

@@ -88,6 +88,7 @@ mod render;
 mod scrape_metrics;
 mod server;
 mod shared;
+pub mod stock;
 mod tls;
 
 pub use crate::address::{DEFAULT_ADDRESS, parse_listen_address};

@@ -109,5 +109,17 @@ pub(crate) fn router(
     } else {
         router
     };
-    router.with_state(shared)
+    // Every answer carries the mark, so an HTTP layer around a router that
+    // merges this one leaves it uncounted (and an application's own routes
+    // of the same paths elsewhere are still counted).
+    router
+        .route_layer(axum::middleware::map_response(mark_served))
+        .with_state(shared)
+}
+
+async fn mark_served(mut response: axum::response::Response) -> axum::response::Response {
+    response
+        .extensions_mut()
+        .insert(vitals::exporter_routes::ServedByExporter);
+    response
 }

@@ -24,7 +24,8 @@ pub(super) struct Config {
     pub(super) status_label: &'static str,
     pub(super) unmatched_route: &'static str,
     pub(super) excluded_routes: &'static [&'static str],
-    /// Whether the routes exporters serve ([`crate::exporter_routes`]) are excluded.
+    /// Whether answers marked [`ServedByExporter`](crate::exporter_routes::ServedByExporter)
+    /// are left uncounted.
     pub(super) exclude_exporter_routes: bool,
     pub(super) max_routes: usize,
     pub(super) module: &'static str,
@@ -36,7 +37,6 @@ impl Config {
     /// per request only where handles are not cached.
     pub(super) fn is_excluded(&self, route: &str) -> bool {
         self.excluded_routes.contains(&route)
-            || (self.exclude_exporter_routes && crate::exporter_routes::contains(route))
     }
 
     pub(super) fn metadata(&self) -> metrics::Metadata<'static> {
@@ -177,9 +177,9 @@ impl HttpMetricsLayerBuilder {
         self
     }
 
-    /// Records the routes exporters serve too (by default they are excluded:
-    /// every route an exporter registered in [`crate::exporter_routes`],
-    /// such as `vitals-prometheus`' `/metrics`, probes and `/status`);
+    /// Records what exporters answer too (by default it is not counted:
+    /// every answer marked [`ServedByExporter`](crate::exporter_routes::ServedByExporter),
+    /// such as `vitals-prometheus`' `/metrics`, probes, `/status` and `/`);
     /// routes excluded explicitly stay excluded.
     pub fn no_default_exclusions(mut self) -> Self {
         self.exclude_exporter_routes = false;

@@ -8,6 +8,7 @@ use pin_project_lite::pin_project;
 
 use super::body::ResponseBody;
 use super::guard::{RequestGuard, SERVER_ERROR_STATUS};
+use crate::exporter_routes::ServedByExporter;
 use crate::middleware::plumbing::poll_marked;
 
 pin_project! {
@@ -16,6 +17,8 @@ pin_project! {
         #[pin]
         pub(super) inner: F,
         pub(super) guard: Option<RequestGuard>,
+        // Whether an answer an exporter marked goes uncounted.
+        pub(super) skip_exporter_answers: bool,
     }
 }
 
@@ -33,6 +36,13 @@ where
         let mut guard = this.guard.take();
         Poll::Ready(match result {
             Ok(response) => {
+                if *this.skip_exporter_answers
+                    && response.extensions().get::<ServedByExporter>().is_some()
+                {
+                    if let Some(guard) = &mut guard {
+                        guard.abandon();
+                    }
+                }
                 let status = crate::status::http_status_label(response.status());
                 Ok(response.map(|body| ResponseBody::new(body, guard, status)))
             }

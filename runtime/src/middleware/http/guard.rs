@@ -71,6 +71,16 @@ impl RequestGuard {
         }
     }
 
+    /// Takes the request off the active gauge without counting it: an
+    /// exporter answered it.
+    pub(super) fn abandon(&mut self) {
+        match self.handles.take() {
+            Some(Handles::Cached(handles)) => handles.active.decrement(1.0),
+            Some(Handles::Direct { active, .. }) => active.decrement(1.0),
+            None => {}
+        }
+    }
+
     /// Counts the request under `status` and takes it off the active gauge.
     pub(super) fn finish(&mut self, status: &'static str, response_bytes: u64) {
         let Some(handles) = self.handles.take() else {

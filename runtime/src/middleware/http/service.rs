@@ -50,6 +50,7 @@ where
         ResponseFuture {
             inner: self.inner.call(request),
             guard,
+            skip_exporter_answers: self.shared.config().exclude_exporter_routes,
         }
     }
 }
