@@ -83,10 +83,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // every declaration when installed, so the fleet comes first.
     let fleet = fleet::Fleet::new();
     // The guide lists eight series and nothing else: no build info, no
-    // process metrics. Installing pre-creates every known series at zero.
+    // process or scrape self-metrics. Installing pre-creates every known series at zero.
     let exporter = Exporter::builder(build_info!())
         .without_build_info()
         .process_metrics(false)
+        .scrape_metrics(false)
         .listen_address(SocketAddr::new(args.bind, metrics_port))
         .install()?;
 
