@@ -35,7 +35,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use metrics::{Gauge, Key, Label, Recorder};
 
-use crate::MetricEnum;
+use crate::metric_enum::MetricEnum;
 use crate::catalogue::MetricDescriptor;
 use crate::per_recorder::PerRecorder;
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::handles::JobHandles;
 use super::shared::Shared;
-use crate::MetricEnum;
+use crate::metric_enum::MetricEnum;
 
 /// A running job, from [`JobTracker::start`](super::JobTracker::start).
 ///

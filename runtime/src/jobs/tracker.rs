@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::guard::JobGuard;
 use super::handles::Series;
 use super::shared::Shared;
-use crate::MetricEnum;
+use crate::metric_enum::MetricEnum;
 use crate::catalogue::{LabelValues, MetricKind, Unit};
 use crate::declare::{
     ConfigError, Declaration, check_buckets, check_metric_name, leak, leak_slice,

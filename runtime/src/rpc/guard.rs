@@ -1,13 +1,41 @@
-//! The per-call guard: counts a call exactly once, however it ends.
+//! Entering a site and the per-call guard: a call is counted exactly once, however it ends.
 
 use metrics::Gauge;
 
-use super::site::{RpcSite, SiteHandles};
+use super::site::{RpcSite, STATUSES_PER_SITE, SiteHandles};
 use crate::per_recorder::Cached;
 use crate::status::{CANCELLED, PANICKED};
+use crate::table::Table;
+
+impl RpcSite {
+    /// Starts a call: adds one to the in-flight gauge and starts the clock.
+    pub fn enter(&'static self) -> CallGuard {
+        self.enter_with_span(None)
+    }
+
+    /// Like [`enter`](Self::enter), and records the call's status on `span`
+    /// when it ends.
+    pub fn enter_with_span(&'static self, span: Option<tracing::Span>) -> CallGuard {
+        let handles = self.cache.with(
+            |recorder| SiteHandles {
+                duration: self.register_duration(recorder),
+                in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
+                statuses: Table::new(STATUSES_PER_SITE),
+            },
+            |recorder, cached| match cached {
+                Some(cached) => Handles::Cached(cached),
+                None => Handles::Direct {
+                    in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
+                },
+            },
+        );
+        CallGuard::start(self, handles, span)
+    }
+
+}
 
 /// Where a call's handles come from.
-pub(super) enum Handles {
+enum Handles {
     /// Cached handles of the ambient recorder.
     Cached(Cached<'static, SiteHandles>),
     /// Another recorder (a local one): resolved per call, through whatever
@@ -27,7 +55,7 @@ pub struct CallGuard {
 }
 
 impl CallGuard {
-    pub(super) fn start(
+    fn start(
         site: &'static RpcSite,
         handles: Handles,
         span: Option<tracing::Span>,

@@ -2,7 +2,6 @@
 
 use metrics::{Counter, Gauge, Histogram, Key, Label, Metadata, Recorder};
 
-use super::guard::{CallGuard, Handles};
 use crate::catalogue::MetricDescriptor;
 use crate::per_recorder::{Cached, PerRecorder};
 use crate::table::Table;
@@ -11,7 +10,7 @@ use crate::table::Table;
 /// the set is fixed by the program; the 17 gRPC codes plus `panicked` and
 /// `cancelled` fit. A site that somehow sees more still counts every call,
 /// through the recorder directly instead of the cache.
-const STATUSES_PER_SITE: usize = 32;
+pub(super) const STATUSES_PER_SITE: usize = 32;
 
 /// The request counter of one status.
 pub(super) struct StatusCounter {
@@ -31,18 +30,18 @@ impl StatusCounter {
 pub struct RpcSite {
     requests: &'static MetricDescriptor,
     duration: &'static MetricDescriptor,
-    in_flight: Option<&'static MetricDescriptor>,
+    pub(super) in_flight: Option<&'static MetricDescriptor>,
     /// `method` and the static labels, in series order; `status` follows them
     /// on the request counter.
     labels: &'static [Label],
-    cache: PerRecorder<SiteHandles>,
+    pub(super) cache: PerRecorder<SiteHandles>,
 }
 
 /// The handles of one site for one ambient recorder.
 pub(super) struct SiteHandles {
     pub(super) duration: Histogram,
     pub(super) in_flight: Option<Gauge>,
-    statuses: Table<StatusCounter>,
+    pub(super) statuses: Table<StatusCounter>,
 }
 
 impl RpcSite {
@@ -62,30 +61,6 @@ impl RpcSite {
             labels,
             cache: PerRecorder::new(),
         }
-    }
-
-    /// Starts a call: adds one to the in-flight gauge and starts the clock.
-    pub fn enter(&'static self) -> CallGuard {
-        self.enter_with_span(None)
-    }
-
-    /// Like [`enter`](Self::enter), and records the call's status on `span`
-    /// when it ends.
-    pub fn enter_with_span(&'static self, span: Option<tracing::Span>) -> CallGuard {
-        let handles = self.cache.with(
-            |recorder| SiteHandles {
-                duration: self.register_duration(recorder),
-                in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
-                statuses: Table::new(STATUSES_PER_SITE),
-            },
-            |recorder, cached| match cached {
-                Some(cached) => Handles::Cached(cached),
-                None => Handles::Direct {
-                    in_flight: self.in_flight.map(|_| self.register_in_flight(recorder)),
-                },
-            },
-        );
-        CallGuard::start(self, handles, span)
     }
 
     /// The cached request counter of `status` under the ambient recorder
@@ -126,7 +101,7 @@ impl RpcSite {
         )
     }
 
-    fn register_in_flight(&self, recorder: &dyn Recorder) -> Gauge {
+    pub(super) fn register_in_flight(&self, recorder: &dyn Recorder) -> Gauge {
         let name = self.in_flight.map_or("", |descriptor| descriptor.name());
         recorder.register_gauge(&Key::from_static_parts(name, self.labels), &self.metadata())
     }
