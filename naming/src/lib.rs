@@ -15,6 +15,7 @@
 //! ```
 
 pub mod buckets;
+pub mod limits;
 
 /// Why `name` cannot be a metric name (or a metric name prefix), if it cannot.
 ///

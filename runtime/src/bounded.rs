@@ -40,7 +40,7 @@ use crate::per_recorder::PerRecorder;
 pub const OVERFLOW: &str = "__overflow__";
 
 /// The limit of a bounded label when none is given.
-pub const DEFAULT_LIMIT: usize = 100;
+pub const DEFAULT_LIMIT: usize = vitals_naming::limits::DEFAULT_BOUNDED_LIMIT;
 
 /// The name of the counter of folded values.
 pub const OVERFLOW_METRIC: &str = "vitals_label_overflow_total";

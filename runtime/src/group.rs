@@ -35,16 +35,12 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::{OnceLock, PoisonError, RwLock};
 
-use metrics::{Key, Label, Metadata, Recorder, SharedString};
-
-pub use metrics::{Counter, Gauge, Histogram};
+use metrics::{Counter, Gauge, Histogram, Key, Label, Metadata, Recorder, SharedString};
+use vitals_naming::limits::MAX_BOUNDED_LABELS;
 
 use crate::bounded::BoundedLabel;
 use crate::catalogue::MetricDescriptor;
 use crate::per_recorder::{Cached, PerRecorder};
-
-/// The most bounded string labels one metric may have.
-pub const MAX_BOUNDED_LABELS: usize = 4;
 
 /// One label value of a record, in the metric's label order.
 #[derive(Clone, Copy, Debug)]

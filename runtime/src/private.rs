@@ -20,7 +20,7 @@ pub use crate::bounded::BoundedLabel;
 pub use crate::group::{CounterFamily, GaugeFamily, HistogramFamily, LabelArg};
 pub use crate::health::HealthState;
 pub use crate::metric_enum::MetricEnum;
-pub use crate::state::{StateEncoding, StateGauge, StateMetric};
+pub use crate::state_gauge::{StateEncoding, StateGauge, StateMetric, StateMetricParts};
 pub use crate::status::ErrorStatus;
 
 pub use core::option::Option::{None, Some};

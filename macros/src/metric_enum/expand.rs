@@ -81,7 +81,9 @@ fn state_impl(
         quote!(#ident::#variant as i128 as f64)
     });
     quote! {
-        impl #private::StateMetric for #ident {
+        impl #private::StateMetric for #ident {}
+
+        impl #private::StateMetricParts for #ident {
             fn state_gauge() -> &'static #private::StateGauge {
                 static __VITALS_STATE_LABELS: [#private::LabelDescriptor; #descriptor_count] = [
                     #(#private::LabelDescriptor::new(#label_names, #private::LabelValues::Known(&[#label_values])),)*
@@ -112,7 +114,7 @@ fn state_impl(
                 &__VITALS_STATE_GAUGE
             }
 
-            fn __variant(index: usize) -> ::core::option::Option<Self> {
+            fn variant(index: usize) -> ::core::option::Option<Self> {
                 match index {
                     #(#indices => ::core::option::Option::Some(Self::#idents),)*
                     _ => ::core::option::Option::None,
@@ -164,11 +166,12 @@ pub(crate) fn stub(ident: &syn::Ident, state: bool, krate: &TokenStream) -> Toke
     let private = quote!(#krate::__private);
     let state = state.then(|| {
         quote! {
-            impl #private::StateMetric for #ident {
+            impl #private::StateMetric for #ident {}
+            impl #private::StateMetricParts for #ident {
                 fn state_gauge() -> &'static #private::StateGauge {
                     ::core::unreachable!()
                 }
-                fn __variant(_: usize) -> ::core::option::Option<Self> {
+                fn variant(_: usize) -> ::core::option::Option<Self> {
                     ::core::option::Option::None
                 }
             }

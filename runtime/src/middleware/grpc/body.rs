@@ -1,4 +1,5 @@
-//! Body wrappers: count messages both ways; the response body ends the call.
+//! The request body wrapper: counts received messages. (The response body
+//! is the shared one; the guard counts sent messages.)
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -7,102 +8,8 @@ use std::task::{Context, Poll, ready};
 use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 
-use super::codes::{UNKNOWN, code_in};
 use super::frames::FrameCounter;
-use super::guard::GrpcCallGuard;
 use super::handles::MethodHandles;
-use crate::middleware::plumbing::poll_marked;
-
-pin_project! {
-    /// Response body of [`GrpcMetrics`](super::GrpcMetrics): counts sent
-    /// messages and ends the call at the trailers, at the end of the body,
-    /// or (as `Canceled`) when dropped before either.
-    pub struct ResponseBody<B> {
-        #[pin]
-        inner: B,
-        guard: Option<GrpcCallGuard>,
-        // The code the response headers gave, if any.
-        head_code: Option<usize>,
-        frames: FrameCounter,
-    }
-}
-
-impl<B: Body> ResponseBody<B> {
-    pub(super) fn new(
-        inner: B,
-        mut guard: Option<GrpcCallGuard>,
-        head_code: Option<usize>,
-    ) -> Self {
-        // A trailers-only response has an empty body that may never be polled.
-        if inner.is_end_stream() {
-            finish(&mut guard, head_code.unwrap_or(UNKNOWN));
-        }
-        Self {
-            inner,
-            guard,
-            head_code,
-            frames: FrameCounter::default(),
-        }
-    }
-}
-
-impl<B> Body for ResponseBody<B>
-where
-    B: Body,
-    B::Data: AsRef<[u8]>,
-{
-    type Data = B::Data;
-    type Error = B::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
-        let mut this = self.project();
-        let frame = poll_marked(this.guard, || this.inner.as_mut().poll_frame(cx));
-        let frame = ready!(frame);
-        let head_code = this.head_code.unwrap_or(UNKNOWN);
-        match &frame {
-            Some(Ok(frame)) => {
-                if let Some(data) = frame.data_ref() {
-                    let messages = this.frames.feed(data.as_ref());
-                    if let Some(sent) = this
-                        .guard
-                        .as_ref()
-                        .and_then(|guard| guard.handles()?.sent.as_ref())
-                    {
-                        sent.increment(messages);
-                    }
-                } else if let Some(trailers) = frame.trailers_ref() {
-                    // Where tonic puts the status of a call that sent a
-                    // response: success, or an error raised mid-stream.
-                    finish(this.guard, code_in(trailers).unwrap_or(head_code));
-                }
-                if this.inner.is_end_stream() {
-                    finish(this.guard, head_code);
-                }
-            }
-            // The stream broke off; the client sees no status.
-            Some(Err(_)) => finish(this.guard, UNKNOWN),
-            None => finish(this.guard, head_code),
-        }
-        Poll::Ready(frame)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-fn finish(guard: &mut Option<GrpcCallGuard>, code: usize) {
-    if let Some(mut guard) = guard.take() {
-        guard.finish(code);
-    }
-}
 
 pin_project! {
     /// Request body of [`GrpcMetrics`](super::GrpcMetrics): counts received messages.

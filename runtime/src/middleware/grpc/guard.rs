@@ -2,16 +2,23 @@
 
 use std::sync::Arc;
 
-use super::codes::{CANCELED, INTERNAL};
+use http_body::Frame;
+
+use super::codes::{CANCELED, INTERNAL, UNKNOWN, code_from_head, code_in};
+use super::frames::FrameCounter;
 use super::handles::MethodHandles;
-use crate::middleware::plumbing;
+use crate::middleware::plumbing::{self, CallEnd};
 
 /// Counts one call when it ends. Lives in the response future, then in the
 /// response body.
-pub(super) struct GrpcCallGuard {
+pub struct GrpcCallGuard {
     /// `None` once the call is counted.
     handles: Option<Arc<MethodHandles>>,
     start: quanta::Instant,
+    /// The code the response headers gave, if any.
+    head_code: Option<usize>,
+    /// Splits the response body into messages, to count them as sent.
+    frames: FrameCounter,
     /// Set while the inner future or body is polled: still set at drop
     /// means a poll panicked and something (a catch-panic layer) caught it.
     polling: bool,
@@ -26,26 +33,60 @@ impl GrpcCallGuard {
         Self {
             handles: Some(handles),
             start: quanta::Instant::now(),
+            head_code: None,
+            frames: FrameCounter::default(),
             polling: false,
         }
     }
 
-    /// The call's handles, until it is counted.
-    pub(super) fn handles(&self) -> Option<&Arc<MethodHandles>> {
-        self.handles.as_ref()
-    }
-
     /// Counts the call as handled with gRPC code `code`.
-    pub(super) fn finish(&mut self, code: usize) {
+    fn finish(&mut self, code: usize) {
         if let Some(handles) = self.handles.take() {
             handles.finish(code, self.start.elapsed().as_secs_f64());
         }
     }
 }
 
-impl plumbing::CallEnd for GrpcCallGuard {
+impl<D: AsRef<[u8]>> CallEnd<D> for GrpcCallGuard {
     fn set_polling(&mut self, polling: bool) {
         self.polling = polling;
+    }
+
+    fn on_response<B>(&mut self, response: &http::Response<B>) {
+        self.head_code = code_from_head(response);
+    }
+
+    fn on_service_error(&mut self) {
+        // The connection is torn down without a gRPC status.
+        self.finish(UNKNOWN);
+    }
+
+    fn on_frame(&mut self, frame: &Frame<D>) {
+        if let Some(data) = frame.data_ref() {
+            let messages = self.frames.feed(data.as_ref());
+            if let Some(sent) = self
+                .handles
+                .as_ref()
+                .and_then(|handles| handles.sent.as_ref())
+            {
+                sent.increment(messages);
+            }
+        } else if let Some(trailers) = frame.trailers_ref() {
+            // Where tonic puts the status of a call that sent a response:
+            // success, or an error raised mid-stream.
+            let code = code_in(trailers).or(self.head_code).unwrap_or(UNKNOWN);
+            self.finish(code);
+        }
+    }
+
+    fn on_body_end(&mut self) {
+        // A trailers-only answer carries its code in the headers.
+        self.finish(self.head_code.unwrap_or(UNKNOWN));
+    }
+
+    fn on_body_error(&mut self) {
+        // The stream broke off; the client sees no status.
+        self.finish(UNKNOWN);
     }
 }
 

@@ -93,7 +93,6 @@ mod config;
 mod declare;
 mod descriptor;
 mod frames;
-mod future;
 mod guard;
 mod handles;
 mod layer;
@@ -101,10 +100,16 @@ mod methods;
 mod service;
 mod shared;
 
-pub use self::body::{RequestBody, ResponseBody};
+pub use self::body::RequestBody;
 pub use self::config::{GrpcMetricsLayerBuilder, GrpcNaming};
 pub use self::descriptor::methods_from_descriptor_set;
-pub use self::future::ResponseFuture;
 pub use self::layer::GrpcMetricsLayer;
 pub use self::methods::{GrpcMethod, GrpcType};
 pub use self::service::GrpcMetrics;
+
+/// Response future of [`GrpcMetrics`].
+pub type ResponseFuture<F> = crate::middleware::plumbing::ResponseFuture<F, guard::GrpcCallGuard>;
+/// Response body of [`GrpcMetrics`]: counts sent messages and ends the call
+/// at the trailers, at the end of the body, or (as `Canceled`) when dropped
+/// before either.
+pub type ResponseBody<B> = crate::middleware::plumbing::ResponseBody<B, guard::GrpcCallGuard>;

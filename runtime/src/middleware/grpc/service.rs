@@ -3,11 +3,10 @@
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use super::body::{RequestBody, ResponseBody};
-use super::future::ResponseFuture;
+use super::body::RequestBody;
 use super::guard::GrpcCallGuard;
 use super::shared::Shared;
-use crate::middleware::plumbing::inner_service_accessors;
+use crate::middleware::plumbing::{ResponseBody, ResponseFuture, inner_service_accessors};
 
 /// A service recording gRPC server metrics; from [`GrpcMetricsLayer`](super::GrpcMetricsLayer).
 #[derive(Clone)]
@@ -28,10 +27,12 @@ impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for GrpcMetrics
 where
     S: tower::Service<http::Request<RequestBody<ReqBody>>, Response = http::Response<ResBody>>,
     ResBody: http_body::Body,
+    // Messages are counted by reading the gRPC frame headers in the data.
+    ResBody::Data: AsRef<[u8]>,
 {
-    type Response = http::Response<ResponseBody<ResBody>>;
+    type Response = http::Response<ResponseBody<ResBody, GrpcCallGuard>>;
     type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+    type Future = ResponseFuture<S::Future, GrpcCallGuard>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -40,10 +41,10 @@ where
     fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
         let handles = self.shared.resolve(request.uri().path());
         let request = request.map(|body| RequestBody::new(body, Some(Arc::clone(&handles))));
-        ResponseFuture {
-            inner: self.inner.call(request),
-            guard: Some(GrpcCallGuard::start(handles)),
-        }
+        ResponseFuture::new(
+            self.inner.call(request),
+            Some(GrpcCallGuard::start(handles)),
+        )
     }
 }
 

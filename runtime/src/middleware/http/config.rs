@@ -118,8 +118,8 @@ impl HttpMetricsLayerBuilder {
     }
 
     /// The duration histogram's name after the prefix (default
-    /// `request_duration_seconds`); it must end in `_seconds`. The volume
-    /// provisioner of the reference systems uses `requests_duration_seconds`.
+    /// `request_duration_seconds`); it must end in `_seconds`, as in
+    /// `requests_duration_seconds`, a name some existing dashboards query.
     pub fn duration_name(mut self, name: impl Into<String>) -> Self {
         self.duration_name = name.into();
         self

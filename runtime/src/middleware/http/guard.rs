@@ -2,11 +2,14 @@
 
 use std::sync::Arc;
 
+use bytes::Buf;
+use http_body::Frame;
 use metrics::Gauge;
 
 use super::config::Config;
 use super::handles::{Labels, RouteMethodHandles};
-use crate::middleware::plumbing;
+use crate::exporter_routes::ServedByExporter;
+use crate::middleware::plumbing::{self, CallEnd};
 
 /// Status of a request whose response future or body was dropped before the
 /// end of the body: the client went away. 499 is nginx's "client closed
@@ -32,24 +35,29 @@ enum Handles {
 
 /// Counts one request when it ends. Lives in the response future, then in
 /// the response body.
-pub(super) struct RequestGuard {
+pub struct RequestGuard {
     handles: Option<Handles>,
     start: quanta::Instant,
     request_bytes: Option<u64>,
+    /// The response body's bytes so far.
+    response_bytes: u64,
+    /// The status label, from the response head once it is there.
+    status: &'static str,
+    /// Whether an answer an exporter marked goes uncounted.
+    skip_exporter_answers: bool,
     /// Set while the inner future or body is polled: still set at drop
     /// means a poll panicked and something (a catch-panic layer) caught it.
     polling: bool,
 }
 
 impl RequestGuard {
-    pub(super) fn cached(handles: Arc<RouteMethodHandles>, request_bytes: Option<u64>) -> Self {
+    pub(super) fn cached(
+        config: &'static Config,
+        handles: Arc<RouteMethodHandles>,
+        request_bytes: Option<u64>,
+    ) -> Self {
         handles.active.increment(1.0);
-        Self {
-            handles: Some(Handles::Cached(handles)),
-            start: quanta::Instant::now(),
-            request_bytes,
-            polling: false,
-        }
+        Self::start(config, Handles::Cached(handles), request_bytes)
     }
 
     pub(super) fn direct(
@@ -59,21 +67,29 @@ impl RequestGuard {
     ) -> Self {
         let active = metrics::with_recorder(|recorder| labels.register_active(config, recorder));
         active.increment(1.0);
+        let handles = Handles::Direct {
+            config,
+            labels,
+            active,
+        };
+        Self::start(config, handles, request_bytes)
+    }
+
+    fn start(config: &'static Config, handles: Handles, request_bytes: Option<u64>) -> Self {
         Self {
-            handles: Some(Handles::Direct {
-                config,
-                labels,
-                active,
-            }),
+            handles: Some(handles),
             start: quanta::Instant::now(),
             request_bytes,
+            response_bytes: 0,
+            status: SERVER_ERROR_STATUS,
+            skip_exporter_answers: config.exclude_exporter_routes,
             polling: false,
         }
     }
 
     /// Takes the request off the active gauge without counting it: an
     /// exporter answered it.
-    pub(super) fn abandon(&mut self) {
+    fn abandon(&mut self) {
         match self.handles.take() {
             Some(Handles::Cached(handles)) => handles.active.decrement(1.0),
             Some(Handles::Direct { active, .. }) => active.decrement(1.0),
@@ -82,12 +98,13 @@ impl RequestGuard {
     }
 
     /// Counts the request under `status` and takes it off the active gauge.
-    pub(super) fn finish(&mut self, status: &'static str, response_bytes: u64) {
+    fn finish(&mut self, status: &'static str) {
         let Some(handles) = self.handles.take() else {
             return;
         };
         let seconds = self.start.elapsed().as_secs_f64();
         let request_bytes = self.request_bytes;
+        let response_bytes = self.response_bytes;
         match handles {
             Handles::Cached(handles) => {
                 handles.record(status, seconds, request_bytes, response_bytes);
@@ -111,9 +128,35 @@ impl RequestGuard {
     }
 }
 
-impl plumbing::CallEnd for RequestGuard {
+impl<D: Buf> CallEnd<D> for RequestGuard {
     fn set_polling(&mut self, polling: bool) {
         self.polling = polling;
+    }
+
+    fn on_response<B>(&mut self, response: &http::Response<B>) {
+        if self.skip_exporter_answers && response.extensions().get::<ServedByExporter>().is_some() {
+            self.abandon();
+        }
+        self.status = crate::status::http_status_label(response.status());
+    }
+
+    fn on_service_error(&mut self) {
+        // The server turns a service error into a failed response.
+        self.finish(SERVER_ERROR_STATUS);
+    }
+
+    fn on_frame(&mut self, frame: &Frame<D>) {
+        if let Some(data) = frame.data_ref() {
+            self.response_bytes += data.remaining() as u64;
+        }
+    }
+
+    fn on_body_end(&mut self) {
+        self.finish(self.status);
+    }
+
+    fn on_body_error(&mut self) {
+        self.finish(CLIENT_CLOSED_STATUS);
     }
 }
 
@@ -128,6 +171,9 @@ impl Drop for RequestGuard {
         } else {
             CLIENT_CLOSED_STATUS
         };
-        self.finish(status, 0);
+        // An answer cut off is counted with no response size, as before the
+        // body started.
+        self.response_bytes = 0;
+        self.finish(status);
     }
 }

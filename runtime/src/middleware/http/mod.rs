@@ -112,11 +112,9 @@
 //! and the atomic updates: no label is built, no string formatted, nothing
 //! hashed. The route cache is bounded ([`HttpMetricsLayerBuilder::max_routes`]).
 
-mod body;
 mod build;
 mod config;
 mod declare;
-mod future;
 mod guard;
 mod handles;
 mod layer;
@@ -124,9 +122,13 @@ mod placement;
 mod service;
 mod shared;
 
-pub use self::body::ResponseBody;
 pub use self::config::HttpMetricsLayerBuilder;
-pub use self::future::ResponseFuture;
 pub use self::guard::{CLIENT_CLOSED_STATUS, SERVER_ERROR_STATUS};
 pub use self::layer::HttpMetricsLayer;
 pub use self::service::HttpMetrics;
+
+/// Response future of [`HttpMetrics`].
+pub type ResponseFuture<F> = crate::middleware::plumbing::ResponseFuture<F, guard::RequestGuard>;
+/// Response body of [`HttpMetrics`]: the request is counted when it ends,
+/// or when it is dropped before its end (as [`CLIENT_CLOSED_STATUS`]).
+pub type ResponseBody<B> = crate::middleware::plumbing::ResponseBody<B, guard::RequestGuard>;

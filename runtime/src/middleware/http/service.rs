@@ -3,10 +3,9 @@
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use super::body::ResponseBody;
-use super::future::ResponseFuture;
+use super::guard::RequestGuard;
 use super::shared::Shared;
-use crate::middleware::plumbing::inner_service_accessors;
+use crate::middleware::plumbing::{ResponseBody, ResponseFuture, inner_service_accessors};
 
 /// A service recording HTTP server metrics; from [`HttpMetricsLayer`](super::HttpMetricsLayer).
 #[derive(Clone)]
@@ -29,9 +28,9 @@ where
     ReqBody: http_body::Body,
     ResBody: http_body::Body,
 {
-    type Response = http::Response<ResponseBody<ResBody>>;
+    type Response = http::Response<ResponseBody<ResBody, RequestGuard>>;
     type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+    type Future = ResponseFuture<S::Future, RequestGuard>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -47,11 +46,7 @@ where
         // reads them would take a shared cell per request.
         let bytes = http_body::Body::size_hint(request.body()).exact();
         let guard = self.shared.start(route, request.method(), bytes);
-        ResponseFuture {
-            inner: self.inner.call(request),
-            guard,
-            skip_exporter_answers: self.shared.config().exclude_exporter_routes,
-        }
+        ResponseFuture::new(self.inner.call(request), guard)
     }
 }
 

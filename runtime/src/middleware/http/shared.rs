@@ -50,7 +50,7 @@ impl Shared {
         );
         match resolved {
             Resolved::Excluded => None,
-            Resolved::Cached(handles) => Some(RequestGuard::cached(handles, request_bytes)),
+            Resolved::Cached(handles) => Some(RequestGuard::cached(config, handles, request_bytes)),
             Resolved::Direct(labels) => Some(RequestGuard::direct(config, labels, request_bytes)),
         }
     }

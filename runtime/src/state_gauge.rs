@@ -1,42 +1,13 @@
-//! State gauges: the current variant of a `#[metric_enum(state = "...")]` enum.
-//!
-//! A state gauge shows which of a fixed set of states a component is in. It
-//! is encoded one of two ways:
-//!
-//! - [`StateEncoding::StateSet`] (the default): one series per variant,
-//!   labelled with the metric's own name as an OpenMetrics StateSet is,
-//!   reading 1 for the current state and 0 for the others;
-//!   `coordinator_state{coordinator_state="accepting_marbles"} 1`. Queries
-//!   read naturally (`coordinator_state{coordinator_state="recovery"} == 1`).
-//! - [`StateEncoding::Value`]: a single series holding the variant's
-//!   discriminant; `coordinator_state 3`. The cheapest, and what dashboards
-//!   built for a numeric state code expect.
-//!
-//! Either way every series is declared in the [catalogue](mod@crate::catalogue),
-//! so an exporter shows every variant at 0 before the first
-//! [`set_current`](StateMetric::set_current).
-//!
-//! ```
-//! use vitals::{StateMetric, metric_enum};
-//!
-//! /// The coordinator's lifecycle state.
-//! #[metric_enum(state = "coordinator_state", encoding = "value")]
-//! enum CoordinatorState {
-//!     Recovery = 1,
-//!     AwaitingManifest = 2,
-//!     AcceptingMarbles = 3,
-//! }
-//!
-//! let recorded = vitals::testing::capture(|| CoordinatorState::AcceptingMarbles.set_current());
-//! assert_eq!(recorded.gauge("coordinator_state", &[]), Some(3.0));
-//! ```
+//! State gauges: the current variant of a `#[metric_enum(state = "...")]`
+//! enum, kept in one [`StateGauge`] per enum and read back by readiness and
+//! `/status`. The encodings are described on [`StateMetric`].
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use metrics::{Gauge, Key, Label, Recorder};
 
-use crate::metric_enum::MetricEnum;
 use crate::catalogue::MetricDescriptor;
+use crate::metric_enum::MetricEnum;
 use crate::per_recorder::PerRecorder;
 
 /// How a state gauge is exposed.
@@ -51,16 +22,43 @@ pub enum StateEncoding {
 
 /// An enum whose current variant is exposed as a gauge; implemented by
 /// `#[metric_enum(state = "...")]`.
+///
+/// A state gauge shows which of a fixed set of states a component is in. It
+/// is encoded one of two ways:
+///
+/// - [`StateEncoding::StateSet`] (the default): one series per variant,
+///   labelled with the metric's own name as an OpenMetrics StateSet is,
+///   reading 1 for the current state and 0 for the others;
+///   `coordinator_state{coordinator_state="accepting_marbles"} 1`. Queries
+///   read naturally (`coordinator_state{coordinator_state="recovery"} == 1`).
+/// - [`StateEncoding::Value`]: a single series holding the variant's
+///   discriminant; `coordinator_state 3`. The cheapest, and what dashboards
+///   built for a numeric state code expect.
+///
+/// Either way every series is declared in the [catalogue](mod@crate::catalogue),
+/// so an exporter shows every variant at 0 before the first
+/// [`set_current`](StateMetric::set_current).
+///
+/// ```
+/// use vitals::{StateMetric, metric_enum};
+///
+/// /// The coordinator's lifecycle state.
+/// #[metric_enum(state = "coordinator_state", encoding = "value")]
+/// enum CoordinatorState {
+///     Recovery = 1,
+///     AwaitingManifest = 2,
+///     AcceptingMarbles = 3,
+/// }
+///
+/// let recorded = vitals::testing::capture(|| CoordinatorState::AcceptingMarbles.set_current());
+/// assert_eq!(recorded.gauge("coordinator_state", &[]), Some(3.0));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a state gauge",
     label = "expected a `#[metric_enum(state = \"..\")]` type",
     note = "add `state = \"name\"` to `#[metric_enum]` on `{Self}`"
 )]
-pub trait StateMetric: MetricEnum {
-    /// The gauge this enum's states are recorded in.
-    #[doc(hidden)]
-    fn state_gauge() -> &'static StateGauge;
-
+pub trait StateMetric: MetricEnum + StateMetricParts {
     /// Makes this variant the current state: with
     /// [`StateEncoding::StateSet`] its series reads 1 and every other
     /// variant's 0; with [`StateEncoding::Value`] the gauge reads its
@@ -74,20 +72,26 @@ pub trait StateMetric: MetricEnum {
         Self::state_gauge().descriptor
     }
 
-    /// The variant at `index` in [`MetricEnum::LABEL_VALUES`] order.
-    #[doc(hidden)]
-    fn __variant(index: usize) -> Option<Self>
-    where
-        Self: Sized;
-
     /// The state last made current with [`set_current`](Self::set_current),
     /// if any: the one source that the gauge, readiness and `/status` share.
     fn current() -> Option<Self>
     where
         Self: Sized,
     {
-        Self::__variant(Self::state_gauge().current()?)
+        Self::variant(Self::state_gauge().current()?)
     }
+}
+
+/// What `#[metric_enum(state = "...")]` generates besides [`StateMetric`]:
+/// the enum's gauge and its variants by index. Reachable only through
+/// `vitals::__private`, so applications never see these methods on their
+/// enums.
+pub trait StateMetricParts: Sized {
+    /// The gauge this enum's states are recorded in.
+    fn state_gauge() -> &'static StateGauge;
+
+    /// The variant at `index` in [`MetricEnum::LABEL_VALUES`] order.
+    fn variant(index: usize) -> Option<Self>;
 }
 
 /// The no-variant-yet marker of [`StateGauge::current`].
