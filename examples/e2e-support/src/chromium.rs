@@ -140,12 +140,19 @@ impl Chromium {
         }
     }
 
-    /// Opens `url` in the page.
+    /// Opens `url` in the page and waits until its document has loaded.
+    /// (`Page.navigate` answers once the navigation starts: an expression
+    /// evaluated right after it may still see the previous, blank page.)
     pub fn navigate(&mut self, url: &str) {
         let result = self.call("Page.navigate", json!({"url": url}));
         if let Some(error) = result["errorText"].as_str() {
             panic!("cannot open {url}: {error}");
         }
+        self.wait_until(
+            "location.href !== 'about:blank' && document.readyState === 'complete'",
+            Duration::from_secs(30),
+            "location.href + ' ' + document.readyState",
+        );
     }
 
     /// The value of JavaScript `expression` in the page (promises awaited).

@@ -1,11 +1,14 @@
 //! The smallest useful vitals service.
 //!
-//! - An axum handler and a tonic service, each instrumented with
-//!   `#[instrument_rpc]`: requests, durations and in-flight calls, with the
-//!   status taken from what they return (`404`, `InvalidArgument`, ...).
+//! - `HttpMetricsLayer` on the axum router, last, so it counts every route,
+//!   404s included (`http_server_*`), and leaves the exporter's answers out.
+//! - `GrpcMetricsLayer` on the tonic server, with the method table from the
+//!   protos' descriptor set (go-grpc-middleware's `grpc_server_*`).
+//! - `#[instrument_rpc]` on an inner call, the user store
+//!   (`quickstart_store_*`), whose error enum gives the `status` label.
 //! - A state enum (`#[metric_enum]`): `quickstart_phase` says whether the
 //!   service is warming up or serving, and readiness follows it.
-//! - The `vitals-prometheus` exporter: `/metrics`, `/livez`, `/readyz`,
+//! - The `vitals-prometheus` exporter: `/`, `/metrics`, `/livez`, `/readyz`,
 //!   `/status`, build info and process metrics, on the same port as the app.
 //! - Its own traffic, so every series moves at once.
 //!
@@ -14,10 +17,14 @@
 //! cargo run -p quickstart -- 127.0.0.1:8080
 //! ```
 
-/// The code generated from `proto/greeter.proto`.
+/// The code generated from `proto/greeter.proto`, and its descriptor set.
 #[allow(missing_docs, unreachable_pub, clippy::all)]
 mod proto {
     tonic::include_proto!("quickstart.v1");
+
+    /// The encoded descriptor set of the protos, for the gRPC layer's method table.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/greeter_descriptor.bin"));
 }
 
 use std::net::SocketAddr;
@@ -31,7 +38,7 @@ use http::StatusCode;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
-use vitals::health::StateOf;
+use vitals::middleware::{GrpcMetricsLayer, HttpMetricsLayer};
 use vitals::{StateMetric, instrument_rpc, metric_enum};
 use vitals_prometheus::{Exporter, build_info};
 
@@ -68,24 +75,38 @@ enum Phase {
     Serving,
 }
 
-/// Looks a user up: ids divisible by 7 do not exist, and every 13th lookup is slow.
-#[instrument_rpc(prefix = "quickstart", method = "GetUser")]
-async fn get_user(Path(id): Path<u64>) -> StatusCode {
+/// Why the store has no answer: the `status` label of `quickstart_store_*`
+/// (`ok` or `not_found`).
+#[metric_enum]
+#[derive(Debug)]
+enum StoreError {
+    /// No user has this id.
+    NotFound,
+}
+
+/// Finds a user in the store: ids divisible by 7 do not exist, and every
+/// 13th lookup is slow.
+#[instrument_rpc(prefix = "quickstart_store")]
+async fn find_user(id: u64) -> Result<String, StoreError> {
     if id % 13 == 0 {
         tokio::time::sleep(Duration::from_millis(120)).await;
     }
     if id % 7 == 0 {
-        StatusCode::NOT_FOUND
+        Err(StoreError::NotFound)
     } else {
-        StatusCode::OK
+        Ok(format!("user-{id}"))
     }
+}
+
+/// `GET /users/{id}`: the HTTP layer counts it by route and status.
+async fn get_user(Path(id): Path<u64>) -> Result<String, StatusCode> {
+    find_user(id).await.map_err(|_| StatusCode::NOT_FOUND)
 }
 
 /// The gRPC greeter; blank names are `InvalidArgument`.
 struct Hello;
 
 #[tonic::async_trait]
-#[instrument_rpc(prefix = "quickstart", rename_all = "PascalCase")]
 impl Greeter for Hello {
     async fn say_hello(
         &self,
@@ -107,9 +128,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let exporter = Exporter::builder(build_info!()).install()?;
     // One call moves the gauge, readiness and `/status` together.
     Phase::WarmingUp.set_current();
-    exporter
-        .health()
-        .add_state("quickstart_phase", StateOf::<Phase>::new());
+    exporter.health().add_state_of::<Phase>();
 
     let listener = match args.address {
         Some(address) => TcpListener::bind(address)
@@ -130,15 +149,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "readiness: http://{address}/readyz, status: http://{address}/status, gRPC: {grpc_address}"
     );
+    let grpc_metrics = GrpcMetricsLayer::builder()
+        .service::<GreeterServer<Hello>>(proto::FILE_DESCRIPTOR_SET)
+        .build()?;
     tokio::spawn(
         tonic::transport::Server::builder()
+            .layer(grpc_metrics)
             .add_service(GreeterServer::new(Hello))
             .serve_with_incoming(TcpListenerStream::new(grpc_listener)),
     );
 
+    // The layer goes last, after the merge, so it sees every request.
     let app = Router::new()
         .route("/users/{id}", get(get_user))
-        .merge(exporter.router());
+        .merge(exporter.router())
+        .layer(HttpMetricsLayer::new());
     tokio::spawn(async move {
         // A real service would load something here.
         tokio::time::sleep(Duration::from_secs(2)).await;

@@ -1,6 +1,7 @@
 //! End to end: the quickstart prints its URL first, then a real Prometheus
-//! scraping it every second sees both protocols' calls, their errors and
-//! latencies, the phase and the exporter's extras.
+//! scraping it every second sees both layers' series (HTTP by route, gRPC by
+//! method, errors and latencies), the instrumented store call, the phase and
+//! the exporter's extras, and none of its own scrapes counted as traffic.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -33,14 +34,21 @@ fn the_demo_s_series_answer_over_a_real_prometheus() {
     let address: SocketAddr = url.trim_end_matches('/').parse().unwrap();
 
     let exposition = wait_for_body(address, "/metrics", &[], |body| {
-        body.contains("method=\"SayHello\",status=\"InvalidArgument\"")
-            && body.contains("method=\"GetUser\",status=\"404\"")
+        body.contains("grpc_method=\"SayHello\",grpc_code=\"InvalidArgument\"} ")
+            && body.contains("route=\"/users/{id}\",status=\"404\"} ")
+            && body.contains("method=\"find_user\",status=\"not_found\"} ")
     });
     assert_eq!(promtool::check_metrics(&exposition), Vec::<String>::new());
     for family in [
-        "quickstart_requests_total counter",
-        "quickstart_request_duration_seconds histogram",
-        "quickstart_requests_in_flight gauge",
+        "http_server_requests_total counter",
+        "http_server_request_duration_seconds histogram",
+        "http_server_active_requests gauge",
+        "grpc_server_started_total counter",
+        "grpc_server_handled_total counter",
+        "grpc_server_handling_seconds histogram",
+        "quickstart_store_requests_total counter",
+        "quickstart_store_request_duration_seconds histogram",
+        "quickstart_store_requests_in_flight gauge",
         "quickstart_phase gauge",
         "quickstart_build_info gauge",
         "process_resident_memory_bytes gauge",
@@ -61,31 +69,60 @@ fn the_demo_s_series_answer_over_a_real_prometheus() {
         |v| v == 1.0,
     );
     assert_eq!(get(address, "/readyz", &[]).unwrap().status, 200);
-    let calls = prometheus.wait_for(
-        "sum by (method) (rate(quickstart_requests_total[1m]))",
-        "both protocols",
-        |s| s.len() == 2 && s.iter().all(|s| s.value > 0.0),
-    );
-    assert!(
-        calls.iter().any(|s| s.label("method") == "SayHello"),
-        "{calls:?}"
-    );
-    // Every 7th user is missing; every 5th greeting is blank.
+    // Both layers and the inner call see traffic.
+    for (query, what) in [
+        (
+            "sum(rate(http_server_requests_total{route=\"/users/{id}\"}[1m]))",
+            "HTTP requests",
+        ),
+        (
+            "sum(rate(grpc_server_handled_total{grpc_method=\"SayHello\"}[1m]))",
+            "gRPC calls",
+        ),
+        (
+            "sum(rate(quickstart_store_requests_total{method=\"find_user\"}[1m]))",
+            "store calls",
+        ),
+    ] {
+        prometheus.wait_for_value(query, what, |rate| rate > 0.0);
+    }
+    // Every 7th user is missing: a 404 at the route, `not_found` in the store.
     prometheus.wait_for_value(
-        "sum(rate(quickstart_requests_total{method=\"GetUser\",status=\"404\"}[1m])) / sum(rate(quickstart_requests_total{method=\"GetUser\"}[1m]))",
+        "sum(rate(http_server_requests_total{route=\"/users/{id}\",status=\"404\"}[1m])) / sum(rate(http_server_requests_total{route=\"/users/{id}\"}[1m]))",
         "the 404 ratio",
         |ratio| ratio > 0.05 && ratio < 0.3,
     );
     prometheus.wait_for_value(
-        "sum(rate(quickstart_requests_total{method=\"SayHello\",status=\"InvalidArgument\"}[1m])) / sum(rate(quickstart_requests_total{method=\"SayHello\"}[1m]))",
+        "sum(rate(quickstart_store_requests_total{status=\"not_found\"}[1m])) / sum(rate(quickstart_store_requests_total[1m]))",
+        "the not-found ratio",
+        |ratio| ratio > 0.05 && ratio < 0.3,
+    );
+    // Every fifth greeting is blank.
+    prometheus.wait_for_value(
+        "sum(rate(grpc_server_handled_total{grpc_method=\"SayHello\",grpc_code=\"InvalidArgument\"}[1m])) / sum(rate(grpc_server_handled_total{grpc_method=\"SayHello\"}[1m]))",
         "the InvalidArgument ratio",
         |ratio| ratio > 0.1 && ratio < 0.35,
     );
-    // One GetUser in 13 sleeps 120 ms: p99 lands in the 0.1-0.25 s bucket.
+    // One lookup in 13 sleeps 120 ms: p99 lands in the 0.1-0.25 s bucket,
+    // at the route and in the store.
     prometheus.wait_for_value(
-        "histogram_quantile(0.99, sum by (le) (rate(quickstart_request_duration_seconds_bucket{method=\"GetUser\"}[1m])))",
-        "a p99 latency",
+        "histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket{route=\"/users/{id}\"}[1m])))",
+        "a p99 latency at the route",
         |p99| p99 > 0.1 && p99 <= 0.25,
+    );
+    prometheus.wait_for_value(
+        "histogram_quantile(0.99, sum by (le) (rate(quickstart_store_request_duration_seconds_bucket[1m])))",
+        "a p99 latency in the store",
+        |p99| p99 > 0.1 && p99 <= 0.25,
+    );
+    // The layer is on the merged router, yet Prometheus' scrapes of
+    // `/metrics` are not counted as application traffic.
+    let scrapes = prometheus
+        .query("http_server_requests_total{route=\"/metrics\"}")
+        .expect("a valid query");
+    assert!(
+        scrapes.is_empty(),
+        "scrapes counted as traffic: {scrapes:?}"
     );
     prometheus.wait_for_value(
         "quickstart_build_info{version=\"0.1.0\"}",
@@ -97,7 +134,8 @@ fn the_demo_s_series_answer_over_a_real_prometheus() {
         alerts,
         [
             "QuickstartDown",
-            "QuickstartHighErrorRatio",
+            "QuickstartGrpcErrors",
+            "QuickstartHttpErrors",
             "QuickstartNotServing",
             "QuickstartSlow"
         ]

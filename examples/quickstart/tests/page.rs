@@ -45,7 +45,7 @@ fn the_page_charts_every_family_of_the_demo_load() {
         .unwrap();
     // Every family, once both APIs have been called.
     let exposition = wait_for_body(address, "/metrics", &[], |body| {
-        body.contains("method=\"SayHello\"") && body.contains("method=\"GetUser\"")
+        body.contains("grpc_method=\"SayHello\"") && body.contains("route=\"/users/{id}\"")
     });
     let expected = families(&exposition);
     assert!(expected.len() >= 5, "{expected:?}");
@@ -61,23 +61,34 @@ fn the_page_charts_every_family_of_the_demo_load() {
     );
     chromium.wait_until(&all_charted, Duration::from_secs(90), DESCRIBE);
 
-    // Latency quantiles per method, from the histogram's buckets.
-    let rows = chromium.evaluate(
-        "[...document.querySelectorAll('figure[data-family=quickstart_request_duration_seconds] td:first-child')].map(td => td.textContent)",
-    );
-    let rows: Vec<String> = serde_json::from_value(rows).unwrap();
-    assert!(
-        rows.contains(&"GetUser".to_owned()) && rows.contains(&"SayHello".to_owned()),
-        "{rows:?}"
-    );
-    // Error ratios where the family says what failed: every fifth greeting is blank.
-    let caption = chromium.evaluate(
-        "document.querySelector('figure[data-family=quickstart_requests_total] figcaption').textContent",
-    );
-    assert!(
-        caption.as_str().unwrap().contains("errors (status)"),
-        "{caption}"
-    );
+    // Latency quantiles per route and per gRPC method, from the histograms' buckets.
+    for (family, row) in [
+        ("http_server_request_duration_seconds", "/users/{id}"),
+        ("grpc_server_handling_seconds", "SayHello"),
+    ] {
+        let rows = chromium.evaluate(&format!(
+            "[...document.querySelectorAll('figure[data-family={family}] td:first-child')].map(td => td.textContent)"
+        ));
+        let rows: Vec<String> = serde_json::from_value(rows).unwrap();
+        assert!(rows.contains(&row.to_owned()), "{family}: {rows:?}");
+    }
+    // Error ratios where the family says what failed: every fifth greeting
+    // is blank, every seventh user missing.
+    for (family, label) in [
+        ("grpc_server_handled_total", "grpc_code"),
+        ("quickstart_store_requests_total", "status"),
+    ] {
+        let caption = chromium.evaluate(&format!(
+            "document.querySelector('figure[data-family={family}] figcaption').textContent"
+        ));
+        assert!(
+            caption
+                .as_str()
+                .unwrap()
+                .contains(&format!("errors ({label})")),
+            "{family}: {caption}"
+        );
+    }
 
     // Health, states and build info.
     chromium.wait_until(

@@ -10,7 +10,7 @@ const KEEP_MS = 5 * 60 * 1000;
 const RATE_WINDOW_MS = 30 * 1000;
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 // Labels naming what a request did, per family: rows of the tables.
-const GROUP_LABELS = ["method", "grpc_method", "route", "path", "handler", "endpoint", "operation", "job"];
+const GROUP_LABELS = ["route", "grpc_method", "method", "path", "handler", "endpoint", "operation", "job"];
 // Labels telling whether a request failed.
 const STATUS_LABELS = ["status", "code", "status_code", "grpc_code", "outcome", "result"];
 const MAX_LINES = 6;
