@@ -35,8 +35,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use metrics::{Gauge, Key, Label, Recorder};
 
-use crate::metric_enum::MetricEnum;
 use crate::catalogue::MetricDescriptor;
+use crate::metric_enum::MetricEnum;
 use crate::per_recorder::PerRecorder;
 
 /// How a state gauge is exposed.

@@ -1,7 +1,7 @@
 //! The consuming builder: configuration in, [`Exporter`] out.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::Duration;
 
 use vitals::health::HealthRegistry;
@@ -12,14 +12,13 @@ use crate::build_info::BuildInfo;
 use crate::error::BuildError;
 use crate::exporter::Exporter;
 use crate::push::PushConfig;
-use crate::render::{Render, SharedRecorder, StockRecorder};
 use crate::scrape_metrics::ScrapeMetrics;
 use crate::shared::Shared;
+use crate::store::{
+    MetricsStore, SharedRecorder, StoreConfig, StoreFactory, VitalsStore, checked_buckets,
+    spawn_upkeep,
+};
 use crate::tls::TlsConfig;
-
-/// Buckets for histograms declared without any: client_golang's `DefBuckets`,
-/// in seconds, which fit request latencies.
-pub const DEFAULT_BUCKETS: &[f64] = vitals::buckets::PROMETHEUS_DEFAULT;
 
 /// Configures an [`Exporter`]; start with [`Exporter::builder`].
 ///
@@ -44,31 +43,6 @@ pub struct ExporterBuilder {
     scrape_metrics: bool,
     live_page: bool,
     store: Option<StoreFactory>,
-}
-
-/// Builds the metrics store from the builder's resolved configuration.
-pub type StoreFactory = Box<dyn FnOnce(&StoreConfig) -> Result<Arc<dyn Render>, BuildError> + Send>;
-
-/// What a metrics store needs from the builder: histogram buckets, already
-/// resolved from the catalogue and the builder's overrides and validated.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct StoreConfig {
-    /// Bounds for every histogram not listed in `buckets`; a store must
-    /// never fall back to summaries.
-    pub default_buckets: Vec<f64>,
-    /// Bounds per metric name.
-    pub buckets: Vec<(String, Vec<f64>)>,
-}
-
-impl StoreConfig {
-    /// The bounds for histogram `name`.
-    pub fn buckets_for(&self, name: &str) -> &[f64] {
-        self.buckets
-            .iter()
-            .find(|(metric, _)| metric == name)
-            .map_or(&self.default_buckets, |(_, bounds)| bounds)
-    }
 }
 
 impl std::fmt::Debug for ExporterBuilder {
@@ -101,13 +75,22 @@ impl Default for ExporterBuilder {
             push: None,
             push_interval: Duration::from_secs(15),
             upkeep_interval: Duration::from_secs(5),
-            default_buckets: DEFAULT_BUCKETS.to_vec(),
+            default_buckets: vitals::buckets::PROMETHEUS_DEFAULT.to_vec(),
             bucket_overrides: Vec::new(),
             check_timeout: Duration::from_secs(2),
             scrape_metrics: true,
             live_page: true,
             store: None,
         }
+    }
+}
+
+// Here rather than in `exporter.rs`, so the exporter does not import its builder.
+impl Exporter {
+    /// Starts configuring an exporter for the application described by
+    /// `build_info` (use [`build_info!`](crate::build_info!)).
+    pub fn builder(build_info: BuildInfo) -> ExporterBuilder {
+        ExporterBuilder::new(build_info)
     }
 }
 
@@ -274,7 +257,7 @@ impl ExporterBuilder {
     /// recorder; endpoints, health, push and the catalogue wiring stay the same.
     pub fn store(
         mut self,
-        factory: impl FnOnce(&StoreConfig) -> Result<Arc<dyn Render>, BuildError> + Send + 'static,
+        factory: impl FnOnce(&StoreConfig) -> Result<Arc<dyn MetricsStore>, BuildError> + Send + 'static,
     ) -> Self {
         self.store = Some(Box::new(factory));
         self
@@ -324,7 +307,7 @@ impl ExporterBuilder {
         };
         let store = match self.store.take() {
             Some(factory) => factory(&config)?,
-            None => Arc::new(StockRecorder::from_config(&config)?) as Arc<dyn Render>,
+            None => Arc::new(VitalsStore::from_config(&config)?) as Arc<dyn MetricsStore>,
         };
 
         metrics::with_local_recorder(store.recorder(), || catalogue.register_known_series());
@@ -361,104 +344,5 @@ impl ExporterBuilder {
             tls,
             self.push.map(|push| push.with_interval(self.push_interval)),
         ))
-    }
-}
-
-/// Bucket bounds must be finite and strictly increasing.
-pub(crate) fn checked_buckets(metric: &str, bounds: &[f64]) -> Result<Vec<f64>, BuildError> {
-    let invalid = |reason: &str| BuildError::InvalidBuckets {
-        metric: metric.to_owned(),
-        reason: reason.to_owned(),
-    };
-    if bounds.is_empty() {
-        return Err(invalid("no bounds given"));
-    }
-    if bounds.iter().any(|bound| !bound.is_finite()) {
-        return Err(invalid("bounds must be finite; `+Inf` is always added"));
-    }
-    if bounds.windows(2).any(|pair| pair[0] >= pair[1]) {
-        return Err(invalid("bounds must be strictly increasing"));
-    }
-    Ok(bounds.to_vec())
-}
-
-/// Drains histogram samples periodically. A plain thread, so it runs
-/// without an async runtime; it ends once the store is dropped.
-fn spawn_upkeep(store: Weak<dyn Render>, interval: Duration) {
-    let spawned = std::thread::Builder::new()
-        .name("vitals-upkeep".to_owned())
-        .spawn(move || {
-            loop {
-                std::thread::sleep(interval);
-                match store.upgrade() {
-                    Some(store) => store.run_upkeep(),
-                    None => break,
-                }
-            }
-        });
-    if let Err(error) = spawned {
-        tracing::error!(%error, "cannot start the upkeep thread; histogram samples are drained only at scrapes");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use super::*;
-
-    /// A store that only counts upkeep runs.
-    #[derive(Default)]
-    struct CountingStore {
-        upkeeps: AtomicUsize,
-    }
-
-    impl Render for CountingStore {
-        fn render_text(&self) -> String {
-            String::new()
-        }
-        fn run_upkeep(&self) {
-            self.upkeeps.fetch_add(1, Ordering::SeqCst);
-        }
-        fn recorder(&self) -> &dyn metrics::Recorder {
-            &metrics::NoopRecorder
-        }
-    }
-
-    #[test]
-    fn upkeep_runs_without_scrapes_and_stops_with_the_store() {
-        let store = Arc::new(CountingStore::default());
-        let weak: Weak<dyn Render> = Arc::downgrade(&(Arc::clone(&store) as Arc<dyn Render>));
-        spawn_upkeep(weak, Duration::from_millis(10));
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while store.upkeeps.load(Ordering::SeqCst) < 3 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "upkeep did not run on its own"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        // The thread holds the store only while it runs upkeep, so it never
-        // keeps a dropped exporter's store alive.
-        let weak_store = Arc::downgrade(&store);
-        drop(store);
-        while weak_store.upgrade().is_some() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the upkeep thread keeps the store alive"
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-
-    #[test]
-    fn buckets_are_checked() {
-        assert!(checked_buckets("m", &[0.1, 1.0]).is_ok());
-        assert_eq!(
-            checked_buckets("m", &[1.0, 1.0]).unwrap_err().to_string(),
-            "invalid buckets for `m`: bounds must be strictly increasing"
-        );
-        assert!(checked_buckets("m", &[]).is_err());
-        assert!(checked_buckets("m", &[1.0, f64::INFINITY]).is_err());
     }
 }

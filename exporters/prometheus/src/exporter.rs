@@ -8,14 +8,12 @@ use axum::Router;
 use vitals::health::HealthRegistry;
 
 use crate::auth::BearerToken;
-use crate::build_info::BuildInfo;
-use crate::builder::ExporterBuilder;
 use crate::error::{BuildError, PushError};
 use crate::negotiate::Format;
 use crate::push::{PushConfig, Pusher, push_once};
-use crate::render::Render;
 use crate::server::Server;
 use crate::shared::Shared;
+use crate::store::MetricsStore;
 
 /// The endpoints over one metrics store. Cloning is cheap; clones share everything.
 #[derive(Clone)]
@@ -40,12 +38,6 @@ impl std::fmt::Debug for Exporter {
 }
 
 impl Exporter {
-    /// Starts configuring an exporter for the application described by
-    /// `build_info` (use [`build_info!`](crate::build_info!)).
-    pub fn builder(build_info: BuildInfo) -> ExporterBuilder {
-        ExporterBuilder::new(build_info)
-    }
-
     pub(crate) fn new(
         shared: Arc<Shared>,
         address: SocketAddr,
@@ -80,7 +72,7 @@ impl Exporter {
     }
 
     /// The store the endpoints render.
-    pub fn store(&self) -> &Arc<dyn Render> {
+    pub fn store(&self) -> &Arc<dyn MetricsStore> {
         &self.shared.store
     }
 

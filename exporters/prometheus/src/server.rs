@@ -15,7 +15,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 
-use crate::BuildError;
+use crate::error::BuildError;
 
 /// How long a client may take to finish the TLS handshake or send headers.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);

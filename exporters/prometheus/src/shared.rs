@@ -7,12 +7,12 @@ use vitals::health::HealthRegistry;
 
 use crate::build_info::BuildInfo;
 use crate::negotiate::Format;
-use crate::render::Render;
 use crate::scrape_metrics::ScrapeMetrics;
+use crate::store::MetricsStore;
 
 /// The store, the health registry and the metadata the endpoints read.
 pub(crate) struct Shared {
-    pub(crate) store: Arc<dyn Render>,
+    pub(crate) store: Arc<dyn MetricsStore>,
     #[cfg(feature = "process")]
     pub(crate) process: Option<crate::process::ProcessMetrics>,
     pub(crate) health: HealthRegistry,

@@ -10,7 +10,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
 
-use crate::BuildError;
+use crate::error::BuildError;
 
 /// Server certificate, key and optional client-certificate verification.
 ///

@@ -17,15 +17,15 @@ use std::time::Duration;
 
 use common::{Running, TempDir, eventually, free_port, get, require_binary, spawn};
 use vitals::health::HealthRegistry;
-use vitals_prometheus::{BuildInfo, Exporter, Render, StockRecorder};
+use vitals_prometheus::{BuildInfo, Exporter, MetricsStore, VitalsStore};
 
 /// The stock store, counting OpenMetrics renders to see what Prometheus negotiated.
 struct CountingOpenMetrics {
-    inner: StockRecorder,
+    inner: VitalsStore,
     openmetrics: Arc<AtomicUsize>,
 }
 
-impl Render for CountingOpenMetrics {
+impl MetricsStore for CountingOpenMetrics {
     fn render_text(&self) -> String {
         self.inner.render_text()
     }
@@ -76,11 +76,11 @@ async fn prometheus_scrapes_the_exporter_and_up_is_1() {
         .bearer_token("scrape-token")
         .unwrap()
         .store(move |config| {
-            let inner = StockRecorder::from_config(config)?;
+            let inner = VitalsStore::from_config(config)?;
             Ok(Arc::new(CountingOpenMetrics {
                 inner,
                 openmetrics: counter,
-            }) as Arc<dyn Render>)
+            }) as Arc<dyn MetricsStore>)
         })
         .install()
         .unwrap();

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use super::guard::JobGuard;
 use super::handles::Series;
 use super::shared::Shared;
-use crate::metric_enum::MetricEnum;
 use crate::catalogue::{LabelValues, MetricKind, Unit};
 use crate::declare::{
     ConfigError, Declaration, check_buckets, check_metric_name, leak, leak_slice,
 };
+use crate::metric_enum::MetricEnum;
 
 /// The outcome of a job whose guard was dropped without one.
 const CANCELLED: &str = "cancelled";

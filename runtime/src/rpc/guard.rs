@@ -31,7 +31,6 @@ impl RpcSite {
         );
         CallGuard::start(self, handles, span)
     }
-
 }
 
 /// Where a call's handles come from.
@@ -55,11 +54,7 @@ pub struct CallGuard {
 }
 
 impl CallGuard {
-    fn start(
-        site: &'static RpcSite,
-        handles: Handles,
-        span: Option<tracing::Span>,
-    ) -> CallGuard {
+    fn start(site: &'static RpcSite, handles: Handles, span: Option<tracing::Span>) -> CallGuard {
         let in_flight = match &handles {
             Handles::Cached(handles) => handles.value().in_flight.as_ref(),
             Handles::Direct { in_flight } => in_flight.as_ref(),

@@ -42,7 +42,7 @@ pub(super) async fn readyz_one(
 
 /// Runs the checks of `probe` concurrently, each bounded by the configured
 /// timeout (`vitals::health::run_checks`), skipping `excluded` (`None`).
-pub(crate) async fn run_checks(
+pub(super) async fn run_checks(
     shared: &Shared,
     probe: Probe,
     excluded: &[&str],

@@ -21,7 +21,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use metrics::{Histogram, HistogramFn, Key, KeyName, SharedString};
 
-use crate::builder::StoreConfig;
+use crate::store::config::{StoreConfig, checked_buckets};
 
 /// One histogram series.
 #[derive(Debug)]
@@ -233,7 +233,7 @@ fn declared_after_build(name: &str) -> Option<Arc<[f64]>> {
             && descriptor.kind() == vitals::catalogue::MetricKind::Histogram
             && !descriptor.buckets().is_empty()
     })?;
-    match crate::builder::checked_buckets(name, declared.buckets()) {
+    match checked_buckets(name, declared.buckets()) {
         Ok(bounds) => Some(bounds.into()),
         Err(error) => {
             tracing::warn!(%error, "using the default buckets");
