@@ -11,6 +11,7 @@ use crate::auth::BearerToken;
 use crate::build_info::BuildInfo;
 use crate::error::BuildError;
 use crate::exporter::Exporter;
+#[cfg(feature = "push")]
 use crate::push::PushConfig;
 use crate::scrape_metrics::ScrapeMetrics;
 use crate::shared::Shared;
@@ -18,6 +19,7 @@ use crate::store::{
     MetricsStore, SharedRecorder, StoreConfig, StoreFactory, VitalsStore, checked_buckets,
     spawn_upkeep,
 };
+#[cfg(feature = "tls")]
 use crate::tls::TlsConfig;
 
 /// Configures an [`Exporter`]; start with [`Exporter::builder`].
@@ -33,8 +35,11 @@ pub struct ExporterBuilder {
     health: HealthRegistry,
     token: Option<BearerToken>,
     protect_health: bool,
+    #[cfg(feature = "tls")]
     tls: Option<TlsConfig>,
+    #[cfg(feature = "push")]
     push: Option<PushConfig>,
+    #[cfg(feature = "push")]
     push_interval: Duration,
     upkeep_interval: Duration,
     default_buckets: Vec<f64>,
@@ -47,12 +52,16 @@ pub struct ExporterBuilder {
 
 impl std::fmt::Debug for ExporterBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExporterBuilder")
+        let mut debug = f.debug_struct("ExporterBuilder");
+        debug
             .field("build_info", &self.build_info)
             .field("address", &self.address)
-            .field("protected", &self.token.is_some())
-            .field("tls", &self.tls.is_some())
-            .field("push", &self.push)
+            .field("protected", &self.token.is_some());
+        #[cfg(feature = "tls")]
+        debug.field("tls", &self.tls.is_some());
+        #[cfg(feature = "push")]
+        debug.field("push", &self.push);
+        debug
             .field("custom_store", &self.store.is_some())
             .finish_non_exhaustive()
     }
@@ -71,8 +80,11 @@ impl Default for ExporterBuilder {
             health: HealthRegistry::global().clone(),
             token: None,
             protect_health: false,
+            #[cfg(feature = "tls")]
             tls: None,
+            #[cfg(feature = "push")]
             push: None,
+            #[cfg(feature = "push")]
             push_interval: Duration::from_secs(15),
             upkeep_interval: Duration::from_secs(5),
             default_buckets: vitals::buckets::PROMETHEUS_DEFAULT.to_vec(),
@@ -180,12 +192,16 @@ impl ExporterBuilder {
         self
     }
 
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     /// Serves over TLS.
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.tls = Some(tls);
         self
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Enables push mode: [`Exporter::start_push`] PUTs to
     /// `{gateway}/metrics/job/{job}` every 15 s and once at
     /// [`Pusher::finish`](crate::Pusher::finish).
@@ -194,6 +210,8 @@ impl ExporterBuilder {
         Ok(self)
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Adds a grouping label to pushes (after [`push_gateway`](Self::push_gateway)).
     pub fn push_grouping_label(mut self, name: &str, value: &str) -> Result<Self, BuildError> {
         let push = self.push.take().ok_or(BuildError::NoPushGateway)?;
@@ -201,21 +219,25 @@ impl ExporterBuilder {
         Ok(self)
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// How often to push (default 15 s).
     pub fn push_interval(mut self, interval: Duration) -> Self {
         self.push_interval = interval.max(Duration::from_millis(10));
         self
     }
 
-    /// How often histogram samples are drained into their buckets when
-    /// nobody scrapes (default 5 s); bounds their memory.
+    /// How often the store's [`run_upkeep`](MetricsStore::run_upkeep) runs,
+    /// scrapes or not (default 5 s). The default store's histograms need no
+    /// draining; a store that buffers observations drains them then, which
+    /// bounds its memory between scrapes.
     pub fn upkeep_interval(mut self, interval: Duration) -> Self {
         self.upkeep_interval = interval.max(Duration::from_millis(10));
         self
     }
 
     /// Buckets for histograms whose declaration has none (default
-    /// [`DEFAULT_BUCKETS`]). Histograms always get buckets, never the
+    /// [`DEFAULT_BUCKETS`](crate::DEFAULT_BUCKETS)). Histograms always get buckets, never the
     /// summary fallback.
     pub fn default_buckets(mut self, bounds: &[f64]) -> Result<Self, BuildError> {
         self.default_buckets = checked_buckets("*", bounds)?;
@@ -321,6 +343,7 @@ impl ExporterBuilder {
             .then(|| Arc::new(ScrapeMetrics::new(Arc::clone(&store))));
         spawn_upkeep(Arc::downgrade(&store), self.upkeep_interval);
 
+        #[cfg(feature = "tls")]
         let tls = self
             .tls
             .as_ref()
@@ -336,13 +359,15 @@ impl ExporterBuilder {
             scrape_metrics,
             live_page: self.live_page,
         });
-        Ok(Exporter::new(
+        Ok(Exporter {
             shared,
-            self.address,
-            self.token,
-            self.protect_health,
+            address: self.address,
+            token: self.token,
+            protect_health: self.protect_health,
+            #[cfg(feature = "tls")]
             tls,
-            self.push.map(|push| push.with_interval(self.push_interval)),
-        ))
+            #[cfg(feature = "push")]
+            push: self.push.map(|push| push.with_interval(self.push_interval)),
+        })
     }
 }

@@ -1,4 +1,6 @@
 //! A built exporter: the router, the standalone server and push mode.
+//!
+//! [`ExporterBuilder`](crate::ExporterBuilder) fills in the fields.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -8,8 +10,11 @@ use axum::Router;
 use vitals::health::HealthRegistry;
 
 use crate::auth::BearerToken;
-use crate::error::{BuildError, PushError};
+use crate::error::BuildError;
+#[cfg(feature = "push")]
+use crate::error::PushError;
 use crate::negotiate::Format;
+#[cfg(feature = "push")]
 use crate::push::{PushConfig, Pusher, push_once};
 use crate::server::Server;
 use crate::shared::Shared;
@@ -18,44 +23,32 @@ use crate::store::MetricsStore;
 /// The endpoints over one metrics store. Cloning is cheap; clones share everything.
 #[derive(Clone)]
 pub struct Exporter {
-    shared: Arc<Shared>,
-    address: SocketAddr,
-    token: Option<BearerToken>,
-    protect_health: bool,
-    tls: Option<Arc<rustls::ServerConfig>>,
-    push: Option<PushConfig>,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) address: SocketAddr,
+    pub(crate) token: Option<BearerToken>,
+    pub(crate) protect_health: bool,
+    /// Built once, by the builder; every bind serves with it.
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
+    #[cfg(feature = "push")]
+    pub(crate) push: Option<PushConfig>,
 }
 
 impl std::fmt::Debug for Exporter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Exporter")
+        let mut debug = f.debug_struct("Exporter");
+        debug
             .field("address", &self.address)
-            .field("protected", &self.token.is_some())
-            .field("tls", &self.tls.is_some())
-            .field("push", &self.push)
-            .finish_non_exhaustive()
+            .field("protected", &self.token.is_some());
+        #[cfg(feature = "tls")]
+        debug.field("tls", &self.tls.is_some());
+        #[cfg(feature = "push")]
+        debug.field("push", &self.push);
+        debug.finish_non_exhaustive()
     }
 }
 
 impl Exporter {
-    pub(crate) fn new(
-        shared: Arc<Shared>,
-        address: SocketAddr,
-        token: Option<BearerToken>,
-        protect_health: bool,
-        tls: Option<Arc<rustls::ServerConfig>>,
-        push: Option<PushConfig>,
-    ) -> Self {
-        Self {
-            shared,
-            address,
-            token,
-            protect_health,
-            tls,
-            push,
-        }
-    }
-
     /// Every endpoint as an axum router, to merge into the application's own
     /// (`app.merge(exporter.router())`) or serve as a tower service.
     pub fn router(&self) -> Router {
@@ -94,7 +87,7 @@ impl Exporter {
     /// Binds the configured address; a taken port is a [`BuildError::Bind`]
     /// naming the address.
     pub async fn bind(&self) -> Result<Server, BuildError> {
-        Server::bind(self.address, self.router(), self.tls.clone()).await
+        self.bind_with(self.router()).await
     }
 
     /// Binds the configured address, with the configured TLS, serving
@@ -102,7 +95,10 @@ impl Exporter {
     /// and its endpoints (`app.merge(exporter.router())`, or the endpoints
     /// as `app`'s fallback service to answer some paths differently).
     pub async fn bind_with(&self, router: Router) -> Result<Server, BuildError> {
-        Server::bind(self.address, router, self.tls.clone()).await
+        let server = Server::bind(self.address, router).await?;
+        #[cfg(feature = "tls")]
+        let server = server.with_tls(self.tls.clone());
+        Ok(server)
     }
 
     /// Binds and serves until `shutdown` completes (pass the application's
@@ -112,6 +108,8 @@ impl Exporter {
         Ok(())
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Pushes to the configured Pushgateway once.
     pub async fn push_once(&self) -> Result<(), PushError> {
         match &self.push {
@@ -120,6 +118,8 @@ impl Exporter {
         }
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Starts pushing on the configured interval; call
     /// [`Pusher::finish`] at the end of the job for the final push.
     pub fn start_push(&self) -> Result<Pusher, BuildError> {

@@ -69,7 +69,15 @@
 //! store's upkeep runs on a background thread every 5 s, scrapes or not.
 //!
 //! ## Cargo features
-//! - `process` (default): `process_*` metrics via `metrics-process`.
+//! All on by default; `default-features = false` leaves the endpoints, the
+//! router and the plain HTTP server.
+//! - `process`: `process_*` metrics via `metrics-process`.
+//! - `push`: push mode for batch jobs ([`ExporterBuilder::push_gateway`],
+//!   [`Exporter::start_push`], [`Pusher`]).
+//! - `tls`: TLS for the standalone server via rustls and `ring`
+//!   ([`TlsConfig`], [`ExporterBuilder::tls`]).
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod address;
 mod auth;
@@ -82,23 +90,29 @@ mod negotiate;
 pub mod openmetrics;
 #[cfg(feature = "process")]
 mod process;
+#[cfg(feature = "push")]
 mod push;
 mod scrape_metrics;
 mod server;
 mod shared;
 pub mod stock;
 mod store;
+#[cfg(feature = "tls")]
 mod tls;
 
 pub use crate::address::{DEFAULT_ADDRESS, parse_listen_address};
 pub use crate::build_info::BuildInfo;
 pub use crate::builder::ExporterBuilder;
-pub use crate::error::{BuildError, PushError};
+pub use crate::error::BuildError;
+#[cfg(feature = "push")]
+pub use crate::error::PushError;
 pub use crate::exporter::Exporter;
 pub use crate::negotiate::Format;
+#[cfg(feature = "push")]
 pub use crate::push::Pusher;
 pub use crate::server::Server;
 pub use crate::store::{MetricsStore, StoreConfig, StoreFactory, VitalsStore};
+#[cfg(feature = "tls")]
 pub use crate::tls::TlsConfig;
 
 /// Buckets for histograms declared without any: client_golang's `DefBuckets`,

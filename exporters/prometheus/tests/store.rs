@@ -92,19 +92,18 @@ async fn a_custom_store_serves_every_endpoint_with_resolved_buckets() {
 fn a_failing_store_factory_fails_the_build() {
     let error = Exporter::builder(BuildInfo::new("custom", "1.0.0"))
         .health(HealthRegistry::new())
-        .store(|_| Err(vitals_prometheus::BuildError::NoPushGateway))
+        .store(|_| Err(vitals_prometheus::BuildError::RecorderAlreadyInstalled))
         .build()
         .unwrap_err();
     assert!(matches!(
         error,
-        vitals_prometheus::BuildError::NoPushGateway
+        vitals_prometheus::BuildError::RecorderAlreadyInstalled
     ));
 }
 
 #[test]
 fn a_histogram_declared_after_the_build_keeps_its_buckets() {
     let exporter = Exporter::builder(BuildInfo::new("late", "1.0.0"))
-        .process_metrics(false)
         .build()
         .unwrap();
     // Declared after the exporter exists, as a job tracker made after `install()` is.
