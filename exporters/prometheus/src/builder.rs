@@ -203,8 +203,8 @@ impl ExporterBuilder {
     #[cfg(feature = "push")]
     #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Enables push mode: [`Exporter::start_push`] PUTs to
-    /// `{gateway}/metrics/job/{job}` every 15 s and once at
-    /// [`Pusher::finish`](crate::Pusher::finish).
+    /// `{gateway}/metrics/job/{job}` every [`push_interval`](Self::push_interval)
+    /// (default 15 s) and once at [`Pusher::finish`](crate::Pusher::finish).
     pub fn push_gateway(mut self, gateway: &str, job: &str) -> Result<Self, BuildError> {
         self.push = Some(PushConfig::new(gateway, job)?);
         Ok(self)
@@ -275,8 +275,9 @@ impl ExporterBuilder {
         self
     }
 
-    /// Uses another metrics store than the stock `metrics-exporter-prometheus`
-    /// recorder; endpoints, health, push and the catalogue wiring stay the same.
+    /// Uses another metrics store than [`VitalsStore`]; endpoints, health,
+    /// push and the catalogue wiring stay the same. `factory` gets the
+    /// resolved buckets; its error fails [`build`](Self::build).
     pub fn store(
         mut self,
         factory: impl FnOnce(&StoreConfig) -> Result<Arc<dyn MetricsStore>, BuildError> + Send + 'static,

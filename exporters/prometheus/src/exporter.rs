@@ -59,7 +59,7 @@ impl Exporter {
         )
     }
 
-    /// The exposition, rendered now (scrape-time metrics refreshed first).
+    /// The exposition, rendered now (with `process_*` metrics read now, when on).
     pub fn render(&self, format: Format) -> String {
         self.shared.render(format)
     }
@@ -90,7 +90,7 @@ impl Exporter {
         self.bind_with(self.router()).await
     }
 
-    /// Binds the configured address, with the configured TLS, serving
+    /// Binds the configured address, with the configured TLS (`tls` feature), serving
     /// `router` instead of the endpoints alone: one port for an application
     /// and its endpoints (`app.merge(exporter.router())`, or the endpoints
     /// as `app`'s fallback service to answer some paths differently).

@@ -19,7 +19,8 @@
 //!   self-metrics, every answer of `/metrics` counted (switchable).
 //! - A standalone server (default `0.0.0.0:9090`) or an axum [`Router`](axum::Router)
 //!   to merge into the application's; bearer token and TLS (with optional
-//!   client certificates); graceful shutdown; push mode for batch jobs.
+//!   client certificates, feature `tls`); graceful shutdown; push mode for
+//!   batch jobs (feature `push`).
 //!
 //! ```no_run
 //! use vitals_prometheus::{Exporter, build_info};
@@ -66,7 +67,8 @@
 //! these cost one `fetch_add` and one compare-and-swap, never grow, and are
 //! exact under concurrent scrapes. [`ExporterBuilder::store`] plugs in another
 //! store, which receives the resolved buckets as a [`StoreConfig`]. The
-//! store's upkeep runs on a background thread every 5 s, scrapes or not.
+//! store's upkeep ([`MetricsStore::run_upkeep`]) runs on a background thread
+//! every 5 s ([`ExporterBuilder::upkeep_interval`]), scrapes or not.
 //!
 //! ## Cargo features
 //! All on by default; `default-features = false` leaves the endpoints, the

@@ -25,8 +25,8 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Refreshes scrape-time metrics, then renders. Can take milliseconds
-    /// with many series: call it off the async workers.
+    /// Renders the store, then the `process_*` metrics read now (when on).
+    /// Can take milliseconds with many series: call it off the async workers.
     pub(crate) fn render(&self, format: Format) -> String {
         let out = match format {
             Format::Text => self.store.render_text(),

@@ -223,9 +223,10 @@ fn escape_help(help: &str) -> String {
 
 /// The buckets of a histogram declared in the catalogue after the exporter
 /// was built (a job tracker or middleware layer created after `install()`),
-/// looked up once, when the metric's first series is created, so late
-/// declarations keep their buckets instead of silently getting the default.
-/// Invalid run-time declarations fall back to the default, with a warning.
+/// so late declarations keep their buckets instead of silently getting the
+/// default. Looked up whenever a series of a metric the store has no bounds
+/// for is created, never when recording. Invalid run-time declarations fall
+/// back to the default, with a warning.
 fn declared_after_build(name: &str) -> Option<Arc<[f64]>> {
     let catalogue = vitals::catalogue();
     let declared = catalogue.descriptors().iter().find(|descriptor| {
