@@ -3,19 +3,12 @@
 
 mod common;
 
-use common::{Running, get};
-use vitals::health::HealthRegistry;
-use vitals_prometheus::{BuildError, BuildInfo, Exporter};
-
-fn builder() -> vitals_prometheus::ExporterBuilder {
-    Exporter::builder(BuildInfo::new("provisioner", "1.0.0"))
-        .listen_address(([127, 0, 0, 1], 0))
-        .health(HealthRegistry::new())
-}
+use common::{Running, get, loopback_builder};
+use vitals_prometheus::BuildError;
 
 #[tokio::test]
 async fn the_bearer_token_guards_metrics_and_status_but_not_probes() {
-    let exporter = builder()
+    let exporter = loopback_builder()
         .bearer_token("s3cr3t-t0ken")
         .unwrap()
         .build()
@@ -72,7 +65,7 @@ async fn the_bearer_token_guards_metrics_and_status_but_not_probes() {
 
 #[tokio::test]
 async fn probes_can_be_protected_too() {
-    let exporter = builder()
+    let exporter = loopback_builder()
         .bearer_token("t")
         .unwrap()
         .protect_health(true)
@@ -94,11 +87,11 @@ async fn probes_can_be_protected_too() {
 #[test]
 fn unusable_tokens_are_refused_at_build() {
     assert_eq!(
-        builder().bearer_token("").unwrap_err().to_string(),
+        loopback_builder().bearer_token("").unwrap_err().to_string(),
         "invalid bearer token: the token is empty"
     );
     assert!(matches!(
-        builder().bearer_token("a b"),
+        loopback_builder().bearer_token("a b"),
         Err(BuildError::InvalidToken(_))
     ));
 }
@@ -107,7 +100,7 @@ fn unusable_tokens_are_refused_at_build() {
 async fn a_taken_port_is_an_error_naming_the_address() {
     let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = taken.local_addr().unwrap();
-    let exporter = builder().listen_address(address).build().unwrap();
+    let exporter = loopback_builder().listen_address(address).build().unwrap();
     let error = exporter.bind().await.unwrap_err();
     assert!(matches!(&error, BuildError::Bind { address: reported, .. } if *reported == address));
     let message = error.to_string();
@@ -133,19 +126,19 @@ fn the_listen_address_comes_from_the_environment() {
     set_env(bad, "127.0.0.1:http");
     set_env(port_only, "9944");
 
-    let exporter = builder()
+    let exporter = loopback_builder()
         .listen_address_from_env(good)
         .unwrap()
         .build()
         .unwrap();
     assert_eq!(exporter.listen_address().to_string(), "127.0.0.1:9555");
-    let exporter = builder()
+    let exporter = loopback_builder()
         .listen_address_from_env(port_only)
         .unwrap()
         .build()
         .unwrap();
     assert_eq!(exporter.listen_address().to_string(), "0.0.0.0:9944");
-    let exporter = builder()
+    let exporter = loopback_builder()
         .listen_address_from_env(unset)
         .unwrap()
         .build()
@@ -156,14 +149,16 @@ fn the_listen_address_comes_from_the_environment() {
         "an unset variable keeps the builder's address"
     );
 
-    let error = builder().listen_address_from_env(bad).unwrap_err();
+    let error = loopback_builder().listen_address_from_env(bad).unwrap_err();
     assert!(matches!(&error, BuildError::InvalidEnvironment { variable, .. } if variable == bad));
     assert_eq!(
         error.to_string(),
         "environment variable `VITALS_TEST_METRICS_ADDR_BAD` is not a listen address: `127.0.0.1:http` \
          (port `http` is not a number from 0 to 65535); expected `host:port`, `:port` or `port`"
     );
-    let error = builder().listen_address_str("localhost").unwrap_err();
+    let error = loopback_builder()
+        .listen_address_str("localhost")
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "`localhost` is not a listen address (no port); expected `host:port`, `:port` or `port`"

@@ -3,25 +3,48 @@
 
 mod common;
 
-use common::{Certificates, Running, get_tls};
-use vitals::health::HealthRegistry;
-use vitals_prometheus::{BuildInfo, Exporter, TlsConfig};
+use std::net::SocketAddr;
+use std::sync::Arc;
 
-fn builder() -> vitals_prometheus::ExporterBuilder {
-    Exporter::builder(BuildInfo::new("provisioner", "1.0.0"))
-        .listen_address(([127, 0, 0, 1], 0))
-        .health(HealthRegistry::new())
+use common::{Certificates, Running, get_tls, loopback_builder};
+use vitals_prometheus::TlsConfig;
+
+/// The server side: the generated `localhost` certificate and its key.
+fn server_tls(certificates: &Certificates) -> TlsConfig {
+    TlsConfig::from_pem(
+        certificates.server_pem.as_bytes(),
+        certificates.server_key_pem.as_bytes(),
+    )
+    .unwrap()
+}
+
+/// A client presenting a certificate signed by the test CA.
+fn trusted_client(certificates: &Certificates) -> Arc<rustls::ClientConfig> {
+    certificates.client(Some((
+        &certificates.client_pem,
+        &certificates.client_key_pem,
+    )))
+}
+
+/// Asserts that `client`'s handshake fails, so `who` is served nothing.
+async fn refused(address: SocketAddr, client: Arc<rustls::ClientConfig>, who: &str) {
+    let answer = get_tls(address, "/livez", client).await;
+    assert!(answer.is_err(), "{who} was served: {answer:?}");
+}
+
+/// A client presenting a certificate the test CA did not sign.
+fn stranger_client(certificates: &Certificates) -> Arc<rustls::ClientConfig> {
+    certificates.client(Some((
+        &certificates.stranger_pem,
+        &certificates.stranger_key_pem,
+    )))
 }
 
 #[tokio::test]
 async fn tls_serves_with_generated_certificates() {
     let certificates = Certificates::generate();
-    let tls = TlsConfig::from_pem(
-        certificates.server_pem.as_bytes(),
-        certificates.server_key_pem.as_bytes(),
-    )
-    .unwrap();
-    let exporter = builder().tls(tls).build().unwrap();
+    let tls = server_tls(&certificates);
+    let exporter = loopback_builder().tls(tls).build().unwrap();
     let server = exporter.bind().await.unwrap();
     assert!(server.is_tls());
     let server = Running::start(server);
@@ -67,14 +90,10 @@ async fn tls_serves_with_generated_certificates() {
 #[tokio::test]
 async fn client_certificates_are_required_when_configured() {
     let certificates = Certificates::generate();
-    let tls = TlsConfig::from_pem(
-        certificates.server_pem.as_bytes(),
-        certificates.server_key_pem.as_bytes(),
-    )
-    .unwrap()
-    .require_client_certificates(certificates.ca_pem.as_bytes())
-    .unwrap();
-    let exporter = builder()
+    let tls = server_tls(&certificates)
+        .require_client_certificates(certificates.ca_pem.as_bytes())
+        .unwrap();
+    let exporter = loopback_builder()
         .tls(tls)
         .bearer_token("tok")
         .unwrap()
@@ -82,17 +101,11 @@ async fn client_certificates_are_required_when_configured() {
         .unwrap();
     let server = Running::exporter(&exporter).await;
 
-    let trusted = certificates.client(Some((
-        &certificates.client_pem,
-        &certificates.client_key_pem,
-    )));
+    let trusted = trusted_client(&certificates);
     let answer = get_tls(server.address, "/livez", trusted).await.unwrap();
     assert_eq!((answer.status, answer.body.as_str()), (200, "ok"));
     // TLS client auth and the bearer token combine: the certificate alone does not open /metrics.
-    let trusted = certificates.client(Some((
-        &certificates.client_pem,
-        &certificates.client_key_pem,
-    )));
+    let trusted = trusted_client(&certificates);
     assert_eq!(
         get_tls(server.address, "/metrics", trusted)
             .await
@@ -101,42 +114,33 @@ async fn client_certificates_are_required_when_configured() {
         401
     );
 
-    let anonymous = get_tls(server.address, "/livez", certificates.client(None)).await;
-    assert!(
-        anonymous.is_err(),
-        "a client without a certificate was served: {anonymous:?}"
-    );
-    let stranger = certificates.client(Some((
-        &certificates.stranger_pem,
-        &certificates.stranger_key_pem,
-    )));
-    let stranger = get_tls(server.address, "/livez", stranger).await;
-    assert!(
-        stranger.is_err(),
-        "a client with an untrusted certificate was served: {stranger:?}"
-    );
+    refused(
+        server.address,
+        certificates.client(None),
+        "a client without a certificate",
+    )
+    .await;
+    refused(
+        server.address,
+        stranger_client(&certificates),
+        "a client with an untrusted certificate",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn client_certificates_can_be_optional_but_are_still_verified() {
     let certificates = Certificates::generate();
-    let tls = TlsConfig::from_pem(
-        certificates.server_pem.as_bytes(),
-        certificates.server_key_pem.as_bytes(),
-    )
-    .unwrap()
-    .verify_client_certificates_if_presented(certificates.ca_pem.as_bytes())
-    .unwrap();
-    let server = Running::exporter(&builder().tls(tls).build().unwrap()).await;
+    let tls = server_tls(&certificates)
+        .verify_client_certificates_if_presented(certificates.ca_pem.as_bytes())
+        .unwrap();
+    let server = Running::exporter(&loopback_builder().tls(tls).build().unwrap()).await;
 
     let anonymous = get_tls(server.address, "/livez", certificates.client(None))
         .await
         .unwrap();
     assert_eq!((anonymous.status, anonymous.body.as_str()), (200, "ok"));
-    let trusted = certificates.client(Some((
-        &certificates.client_pem,
-        &certificates.client_key_pem,
-    )));
+    let trusted = trusted_client(&certificates);
     assert_eq!(
         get_tls(server.address, "/metrics", trusted)
             .await
@@ -144,15 +148,12 @@ async fn client_certificates_can_be_optional_but_are_still_verified() {
             .status,
         200
     );
-    let stranger = certificates.client(Some((
-        &certificates.stranger_pem,
-        &certificates.stranger_key_pem,
-    )));
-    let stranger = get_tls(server.address, "/livez", stranger).await;
-    assert!(
-        stranger.is_err(),
-        "a client with an untrusted certificate was served: {stranger:?}"
-    );
+    refused(
+        server.address,
+        stranger_client(&certificates),
+        "a client with an untrusted certificate",
+    )
+    .await;
 }
 
 #[test]
