@@ -7,19 +7,21 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 
+use crate::error::BuildError;
+
 /// The token a request must present as `Authorization: Bearer <token>`.
 #[derive(Clone)]
 pub(crate) struct BearerToken(Arc<[u8]>);
 
 impl BearerToken {
-    pub(crate) fn new(token: &str) -> Result<Self, crate::BuildError> {
+    pub(crate) fn new(token: &str) -> Result<Self, BuildError> {
         if token.is_empty() {
-            return Err(crate::BuildError::InvalidToken("the token is empty"));
+            return Err(BuildError::InvalidToken("the token is empty"));
         }
         if HeaderValue::from_str(&format!("Bearer {token}")).is_err()
             || token.contains(char::is_whitespace)
         {
-            return Err(crate::BuildError::InvalidToken(
+            return Err(BuildError::InvalidToken(
                 "the token must be visible ASCII without spaces",
             ));
         }

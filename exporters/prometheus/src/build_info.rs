@@ -134,25 +134,3 @@ fn non_empty(value: Cow<'static, str>) -> Cow<'static, str> {
         value
     }
 }
-
-/// The calling crate's [`BuildInfo`]: its package name and version, with
-/// revision and branch from `VITALS_GIT_REVISION` / `VITALS_GIT_BRANCH` at
-/// compile time (set them in CI or a `build.rs`), else `unknown`.
-///
-/// ```
-/// let info = vitals_prometheus::build_info!();
-/// // Expanded in this crate, so it names this crate.
-/// assert_eq!(info.name(), env!("CARGO_PKG_NAME"));
-/// assert_eq!(info.version(), env!("CARGO_PKG_VERSION"));
-/// ```
-#[macro_export]
-macro_rules! build_info {
-    () => {
-        $crate::BuildInfo::new(
-            ::core::env!("CARGO_PKG_NAME"),
-            ::core::env!("CARGO_PKG_VERSION"),
-        )
-        .with_revision(::core::option_env!("VITALS_GIT_REVISION").unwrap_or("unknown"))
-        .with_branch(::core::option_env!("VITALS_GIT_BRANCH").unwrap_or("unknown"))
-    };
-}

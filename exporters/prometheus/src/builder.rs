@@ -1,7 +1,7 @@
 //! The consuming builder: configuration in, [`Exporter`] out.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::Duration;
 
 use vitals::health::HealthRegistry;
@@ -11,15 +11,16 @@ use crate::auth::BearerToken;
 use crate::build_info::BuildInfo;
 use crate::error::BuildError;
 use crate::exporter::Exporter;
+#[cfg(feature = "push")]
 use crate::push::PushConfig;
-use crate::render::{Render, SharedRecorder, StockRecorder};
 use crate::scrape_metrics::ScrapeMetrics;
 use crate::shared::Shared;
+use crate::store::{
+    MetricsStore, SharedRecorder, StoreConfig, StoreFactory, VitalsStore, checked_buckets,
+    spawn_upkeep,
+};
+#[cfg(feature = "tls")]
 use crate::tls::TlsConfig;
-
-/// Buckets for histograms declared without any: client_golang's `DefBuckets`,
-/// in seconds, which fit request latencies.
-pub const DEFAULT_BUCKETS: &[f64] = vitals::buckets::PROMETHEUS_DEFAULT;
 
 /// Configures an [`Exporter`]; start with [`Exporter::builder`].
 ///
@@ -34,8 +35,11 @@ pub struct ExporterBuilder {
     health: HealthRegistry,
     token: Option<BearerToken>,
     protect_health: bool,
+    #[cfg(feature = "tls")]
     tls: Option<TlsConfig>,
+    #[cfg(feature = "push")]
     push: Option<PushConfig>,
+    #[cfg(feature = "push")]
     push_interval: Duration,
     upkeep_interval: Duration,
     default_buckets: Vec<f64>,
@@ -46,39 +50,18 @@ pub struct ExporterBuilder {
     store: Option<StoreFactory>,
 }
 
-/// Builds the metrics store from the builder's resolved configuration.
-pub type StoreFactory = Box<dyn FnOnce(&StoreConfig) -> Result<Arc<dyn Render>, BuildError> + Send>;
-
-/// What a metrics store needs from the builder: histogram buckets, already
-/// resolved from the catalogue and the builder's overrides and validated.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct StoreConfig {
-    /// Bounds for every histogram not listed in `buckets`; a store must
-    /// never fall back to summaries.
-    pub default_buckets: Vec<f64>,
-    /// Bounds per metric name.
-    pub buckets: Vec<(String, Vec<f64>)>,
-}
-
-impl StoreConfig {
-    /// The bounds for histogram `name`.
-    pub fn buckets_for(&self, name: &str) -> &[f64] {
-        self.buckets
-            .iter()
-            .find(|(metric, _)| metric == name)
-            .map_or(&self.default_buckets, |(_, bounds)| bounds)
-    }
-}
-
 impl std::fmt::Debug for ExporterBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExporterBuilder")
+        let mut debug = f.debug_struct("ExporterBuilder");
+        debug
             .field("build_info", &self.build_info)
             .field("address", &self.address)
-            .field("protected", &self.token.is_some())
-            .field("tls", &self.tls.is_some())
-            .field("push", &self.push)
+            .field("protected", &self.token.is_some());
+        #[cfg(feature = "tls")]
+        debug.field("tls", &self.tls.is_some());
+        #[cfg(feature = "push")]
+        debug.field("push", &self.push);
+        debug
             .field("custom_store", &self.store.is_some())
             .finish_non_exhaustive()
     }
@@ -97,17 +80,29 @@ impl Default for ExporterBuilder {
             health: HealthRegistry::global().clone(),
             token: None,
             protect_health: false,
+            #[cfg(feature = "tls")]
             tls: None,
+            #[cfg(feature = "push")]
             push: None,
+            #[cfg(feature = "push")]
             push_interval: Duration::from_secs(15),
             upkeep_interval: Duration::from_secs(5),
-            default_buckets: DEFAULT_BUCKETS.to_vec(),
+            default_buckets: vitals::buckets::PROMETHEUS_DEFAULT.to_vec(),
             bucket_overrides: Vec::new(),
             check_timeout: Duration::from_secs(2),
             scrape_metrics: true,
             live_page: true,
             store: None,
         }
+    }
+}
+
+// Here rather than in `exporter.rs`, so the exporter does not import its builder.
+impl Exporter {
+    /// Starts configuring an exporter for the application described by
+    /// `build_info` (use [`build_info!`](crate::build_info!)).
+    pub fn builder(build_info: BuildInfo) -> ExporterBuilder {
+        ExporterBuilder::new(build_info)
     }
 }
 
@@ -197,20 +192,26 @@ impl ExporterBuilder {
         self
     }
 
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     /// Serves over TLS.
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.tls = Some(tls);
         self
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Enables push mode: [`Exporter::start_push`] PUTs to
-    /// `{gateway}/metrics/job/{job}` every 15 s and once at
-    /// [`Pusher::finish`](crate::Pusher::finish).
+    /// `{gateway}/metrics/job/{job}` every [`push_interval`](Self::push_interval)
+    /// (default 15 s) and once at [`Pusher::finish`](crate::Pusher::finish).
     pub fn push_gateway(mut self, gateway: &str, job: &str) -> Result<Self, BuildError> {
         self.push = Some(PushConfig::new(gateway, job)?);
         Ok(self)
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Adds a grouping label to pushes (after [`push_gateway`](Self::push_gateway)).
     pub fn push_grouping_label(mut self, name: &str, value: &str) -> Result<Self, BuildError> {
         let push = self.push.take().ok_or(BuildError::NoPushGateway)?;
@@ -218,21 +219,25 @@ impl ExporterBuilder {
         Ok(self)
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// How often to push (default 15 s).
     pub fn push_interval(mut self, interval: Duration) -> Self {
         self.push_interval = interval.max(Duration::from_millis(10));
         self
     }
 
-    /// How often histogram samples are drained into their buckets when
-    /// nobody scrapes (default 5 s); bounds their memory.
+    /// How often the store's [`run_upkeep`](MetricsStore::run_upkeep) runs,
+    /// scrapes or not (default 5 s). The default store's histograms need no
+    /// draining; a store that buffers observations drains them then, which
+    /// bounds its memory between scrapes.
     pub fn upkeep_interval(mut self, interval: Duration) -> Self {
         self.upkeep_interval = interval.max(Duration::from_millis(10));
         self
     }
 
     /// Buckets for histograms whose declaration has none (default
-    /// [`DEFAULT_BUCKETS`]). Histograms always get buckets, never the
+    /// [`DEFAULT_BUCKETS`](crate::DEFAULT_BUCKETS)). Histograms always get buckets, never the
     /// summary fallback.
     pub fn default_buckets(mut self, bounds: &[f64]) -> Result<Self, BuildError> {
         self.default_buckets = checked_buckets("*", bounds)?;
@@ -270,11 +275,12 @@ impl ExporterBuilder {
         self
     }
 
-    /// Uses another metrics store than the stock `metrics-exporter-prometheus`
-    /// recorder; endpoints, health, push and the catalogue wiring stay the same.
+    /// Uses another metrics store than [`VitalsStore`]; endpoints, health,
+    /// push and the catalogue wiring stay the same. `factory` gets the
+    /// resolved buckets; its error fails [`build`](Self::build).
     pub fn store(
         mut self,
-        factory: impl FnOnce(&StoreConfig) -> Result<Arc<dyn Render>, BuildError> + Send + 'static,
+        factory: impl FnOnce(&StoreConfig) -> Result<Arc<dyn MetricsStore>, BuildError> + Send + 'static,
     ) -> Self {
         self.store = Some(Box::new(factory));
         self
@@ -324,7 +330,7 @@ impl ExporterBuilder {
         };
         let store = match self.store.take() {
             Some(factory) => factory(&config)?,
-            None => Arc::new(StockRecorder::from_config(&config)?) as Arc<dyn Render>,
+            None => Arc::new(VitalsStore::from_config(&config)?) as Arc<dyn MetricsStore>,
         };
 
         metrics::with_local_recorder(store.recorder(), || catalogue.register_known_series());
@@ -338,6 +344,7 @@ impl ExporterBuilder {
             .then(|| Arc::new(ScrapeMetrics::new(Arc::clone(&store))));
         spawn_upkeep(Arc::downgrade(&store), self.upkeep_interval);
 
+        #[cfg(feature = "tls")]
         let tls = self
             .tls
             .as_ref()
@@ -353,112 +360,15 @@ impl ExporterBuilder {
             scrape_metrics,
             live_page: self.live_page,
         });
-        Ok(Exporter::new(
+        Ok(Exporter {
             shared,
-            self.address,
-            self.token,
-            self.protect_health,
+            address: self.address,
+            token: self.token,
+            protect_health: self.protect_health,
+            #[cfg(feature = "tls")]
             tls,
-            self.push.map(|push| push.with_interval(self.push_interval)),
-        ))
-    }
-}
-
-/// Bucket bounds must be finite and strictly increasing.
-pub(crate) fn checked_buckets(metric: &str, bounds: &[f64]) -> Result<Vec<f64>, BuildError> {
-    let invalid = |reason: &str| BuildError::InvalidBuckets {
-        metric: metric.to_owned(),
-        reason: reason.to_owned(),
-    };
-    if bounds.is_empty() {
-        return Err(invalid("no bounds given"));
-    }
-    if bounds.iter().any(|bound| !bound.is_finite()) {
-        return Err(invalid("bounds must be finite; `+Inf` is always added"));
-    }
-    if bounds.windows(2).any(|pair| pair[0] >= pair[1]) {
-        return Err(invalid("bounds must be strictly increasing"));
-    }
-    Ok(bounds.to_vec())
-}
-
-/// Drains histogram samples periodically. A plain thread, so it runs
-/// without an async runtime; it ends once the store is dropped.
-fn spawn_upkeep(store: Weak<dyn Render>, interval: Duration) {
-    let spawned = std::thread::Builder::new()
-        .name("vitals-upkeep".to_owned())
-        .spawn(move || {
-            loop {
-                std::thread::sleep(interval);
-                match store.upgrade() {
-                    Some(store) => store.run_upkeep(),
-                    None => break,
-                }
-            }
-        });
-    if let Err(error) = spawned {
-        tracing::error!(%error, "cannot start the upkeep thread; histogram samples are drained only at scrapes");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use super::*;
-
-    /// A store that only counts upkeep runs.
-    #[derive(Default)]
-    struct CountingStore {
-        upkeeps: AtomicUsize,
-    }
-
-    impl Render for CountingStore {
-        fn render_text(&self) -> String {
-            String::new()
-        }
-        fn run_upkeep(&self) {
-            self.upkeeps.fetch_add(1, Ordering::SeqCst);
-        }
-        fn recorder(&self) -> &dyn metrics::Recorder {
-            &metrics::NoopRecorder
-        }
-    }
-
-    #[test]
-    fn upkeep_runs_without_scrapes_and_stops_with_the_store() {
-        let store = Arc::new(CountingStore::default());
-        let weak: Weak<dyn Render> = Arc::downgrade(&(Arc::clone(&store) as Arc<dyn Render>));
-        spawn_upkeep(weak, Duration::from_millis(10));
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while store.upkeeps.load(Ordering::SeqCst) < 3 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "upkeep did not run on its own"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        // The thread holds the store only while it runs upkeep, so it never
-        // keeps a dropped exporter's store alive.
-        let weak_store = Arc::downgrade(&store);
-        drop(store);
-        while weak_store.upgrade().is_some() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the upkeep thread keeps the store alive"
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-
-    #[test]
-    fn buckets_are_checked() {
-        assert!(checked_buckets("m", &[0.1, 1.0]).is_ok());
-        assert_eq!(
-            checked_buckets("m", &[1.0, 1.0]).unwrap_err().to_string(),
-            "invalid buckets for `m`: bounds must be strictly increasing"
-        );
-        assert!(checked_buckets("m", &[]).is_err());
-        assert!(checked_buckets("m", &[1.0, f64::INFINITY]).is_err());
+            #[cfg(feature = "push")]
+            push: self.push.map(|push| push.with_interval(self.push_interval)),
+        })
     }
 }

@@ -1,7 +1,6 @@
 //! What can go wrong while building, binding and pushing.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 /// Why the exporter could not be built, installed or bound.
 #[derive(Debug, thiserror::Error)]
@@ -53,14 +52,18 @@ pub enum BuildError {
         "a global `metrics` recorder is already installed; `install` must be the first to set one"
     )]
     RecorderAlreadyInstalled,
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     /// A file could not be read.
     #[error("cannot read `{}`: {source}", path.display())]
     ReadFile {
         /// The file.
-        path: PathBuf,
+        path: std::path::PathBuf,
         /// The operating system's reason.
         source: std::io::Error,
     },
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     /// Certificates, key or client CA unusable for TLS.
     #[error("invalid TLS {what}: {reason}")]
     Tls {
@@ -69,6 +72,8 @@ pub enum BuildError {
         /// What is wrong.
         reason: String,
     },
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// The Pushgateway address or grouping is unusable.
     #[error("invalid push gateway `{url}`: {reason}")]
     InvalidPushGateway {
@@ -80,14 +85,20 @@ pub enum BuildError {
     /// The bearer token is empty or cannot be sent in a header.
     #[error("invalid bearer token: {0}")]
     InvalidToken(&'static str),
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// An async operation was started outside a tokio runtime.
     #[error("`{0}` must be called inside a tokio runtime")]
     NoRuntime(&'static str),
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Push mode was used without configuring a Pushgateway.
     #[error("no push gateway configured; call `push_gateway` on the builder")]
     NoPushGateway,
 }
 
+#[cfg(feature = "push")]
+#[cfg_attr(docsrs, doc(cfg(feature = "push")))]
 /// Why a push to the Pushgateway failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

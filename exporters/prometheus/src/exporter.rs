@@ -1,4 +1,6 @@
 //! A built exporter: the router, the standalone server and push mode.
+//!
+//! [`ExporterBuilder`](crate::ExporterBuilder) fills in the fields.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -8,62 +10,45 @@ use axum::Router;
 use vitals::health::HealthRegistry;
 
 use crate::auth::BearerToken;
-use crate::build_info::BuildInfo;
-use crate::builder::ExporterBuilder;
-use crate::error::{BuildError, PushError};
+use crate::error::BuildError;
+#[cfg(feature = "push")]
+use crate::error::PushError;
 use crate::negotiate::Format;
+#[cfg(feature = "push")]
 use crate::push::{PushConfig, Pusher, push_once};
-use crate::render::Render;
 use crate::server::Server;
 use crate::shared::Shared;
+use crate::store::MetricsStore;
 
 /// The endpoints over one metrics store. Cloning is cheap; clones share everything.
 #[derive(Clone)]
 pub struct Exporter {
-    shared: Arc<Shared>,
-    address: SocketAddr,
-    token: Option<BearerToken>,
-    protect_health: bool,
-    tls: Option<Arc<rustls::ServerConfig>>,
-    push: Option<PushConfig>,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) address: SocketAddr,
+    pub(crate) token: Option<BearerToken>,
+    pub(crate) protect_health: bool,
+    /// Built once, by the builder; every bind serves with it.
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
+    #[cfg(feature = "push")]
+    pub(crate) push: Option<PushConfig>,
 }
 
 impl std::fmt::Debug for Exporter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Exporter")
+        let mut debug = f.debug_struct("Exporter");
+        debug
             .field("address", &self.address)
-            .field("protected", &self.token.is_some())
-            .field("tls", &self.tls.is_some())
-            .field("push", &self.push)
-            .finish_non_exhaustive()
+            .field("protected", &self.token.is_some());
+        #[cfg(feature = "tls")]
+        debug.field("tls", &self.tls.is_some());
+        #[cfg(feature = "push")]
+        debug.field("push", &self.push);
+        debug.finish_non_exhaustive()
     }
 }
 
 impl Exporter {
-    /// Starts configuring an exporter for the application described by
-    /// `build_info` (use [`build_info!`](crate::build_info!)).
-    pub fn builder(build_info: BuildInfo) -> ExporterBuilder {
-        ExporterBuilder::new(build_info)
-    }
-
-    pub(crate) fn new(
-        shared: Arc<Shared>,
-        address: SocketAddr,
-        token: Option<BearerToken>,
-        protect_health: bool,
-        tls: Option<Arc<rustls::ServerConfig>>,
-        push: Option<PushConfig>,
-    ) -> Self {
-        Self {
-            shared,
-            address,
-            token,
-            protect_health,
-            tls,
-            push,
-        }
-    }
-
     /// Every endpoint as an axum router, to merge into the application's own
     /// (`app.merge(exporter.router())`) or serve as a tower service.
     pub fn router(&self) -> Router {
@@ -74,13 +59,13 @@ impl Exporter {
         )
     }
 
-    /// The exposition, rendered now (scrape-time metrics refreshed first).
+    /// The exposition, rendered now (with `process_*` metrics read now, when on).
     pub fn render(&self, format: Format) -> String {
         self.shared.render(format)
     }
 
     /// The store the endpoints render.
-    pub fn store(&self) -> &Arc<dyn Render> {
+    pub fn store(&self) -> &Arc<dyn MetricsStore> {
         &self.shared.store
     }
 
@@ -102,15 +87,18 @@ impl Exporter {
     /// Binds the configured address; a taken port is a [`BuildError::Bind`]
     /// naming the address.
     pub async fn bind(&self) -> Result<Server, BuildError> {
-        Server::bind(self.address, self.router(), self.tls.clone()).await
+        self.bind_with(self.router()).await
     }
 
-    /// Binds the configured address, with the configured TLS, serving
+    /// Binds the configured address, with the configured TLS (`tls` feature), serving
     /// `router` instead of the endpoints alone: one port for an application
     /// and its endpoints (`app.merge(exporter.router())`, or the endpoints
     /// as `app`'s fallback service to answer some paths differently).
     pub async fn bind_with(&self, router: Router) -> Result<Server, BuildError> {
-        Server::bind(self.address, router, self.tls.clone()).await
+        let server = Server::bind(self.address, router).await?;
+        #[cfg(feature = "tls")]
+        let server = server.with_tls(self.tls.clone());
+        Ok(server)
     }
 
     /// Binds and serves until `shutdown` completes (pass the application's
@@ -120,6 +108,8 @@ impl Exporter {
         Ok(())
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Pushes to the configured Pushgateway once.
     pub async fn push_once(&self) -> Result<(), PushError> {
         match &self.push {
@@ -128,6 +118,8 @@ impl Exporter {
         }
     }
 
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     /// Starts pushing on the configured interval; call
     /// [`Pusher::finish`] at the end of the job for the final push.
     pub fn start_push(&self) -> Result<Pusher, BuildError> {

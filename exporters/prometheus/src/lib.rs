@@ -19,7 +19,8 @@
 //!   self-metrics, every answer of `/metrics` counted (switchable).
 //! - A standalone server (default `0.0.0.0:9090`) or an axum [`Router`](axum::Router)
 //!   to merge into the application's; bearer token and TLS (with optional
-//!   client certificates); graceful shutdown; push mode for batch jobs.
+//!   client certificates, feature `tls`); graceful shutdown; push mode for
+//!   batch jobs (feature `push`).
 //!
 //! ```no_run
 //! use vitals_prometheus::{Exporter, build_info};
@@ -58,18 +59,27 @@
 //! ```
 //!
 //! ## Storage
-//! Endpoints render through the [`Render`] trait. The default store,
-//! [`StockRecorder`], keeps counters and gauges in the stock
+//! Endpoints render through the [`MetricsStore`] trait. The default store,
+//! [`VitalsStore`], keeps counters and gauges in the stock
 //! `metrics-exporter-prometheus` recorder and histograms in fixed atomic
 //! buckets of its own: the stock histograms buffer every observation until a
 //! drain and can lose observations recorded while a scrape drains them, while
 //! these cost one `fetch_add` and one compare-and-swap, never grow, and are
 //! exact under concurrent scrapes. [`ExporterBuilder::store`] plugs in another
 //! store, which receives the resolved buckets as a [`StoreConfig`]. The
-//! store's upkeep runs on a background thread every 5 s, scrapes or not.
+//! store's upkeep ([`MetricsStore::run_upkeep`]) runs on a background thread
+//! every 5 s ([`ExporterBuilder::upkeep_interval`]), scrapes or not.
 //!
 //! ## Cargo features
-//! - `process` (default): `process_*` metrics via `metrics-process`.
+//! All on by default; `default-features = false` leaves the endpoints, the
+//! router and the plain HTTP server.
+//! - `process`: `process_*` metrics via `metrics-process`.
+//! - `push`: push mode for batch jobs ([`ExporterBuilder::push_gateway`],
+//!   [`Exporter::start_push`], [`Pusher`]).
+//! - `tls`: TLS for the standalone server via rustls and `ring`
+//!   ([`TlsConfig`], [`ExporterBuilder::tls`]).
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod address;
 mod auth;
@@ -78,29 +88,62 @@ mod builder;
 mod endpoints;
 mod error;
 mod exporter;
-mod histograms;
 mod negotiate;
 pub mod openmetrics;
 #[cfg(feature = "process")]
 mod process;
+#[cfg(feature = "push")]
 mod push;
-mod render;
 mod scrape_metrics;
 mod server;
 mod shared;
 pub mod stock;
+mod store;
+#[cfg(feature = "tls")]
 mod tls;
 
 pub use crate::address::{DEFAULT_ADDRESS, parse_listen_address};
 pub use crate::build_info::BuildInfo;
-pub use crate::builder::{DEFAULT_BUCKETS, ExporterBuilder, StoreConfig, StoreFactory};
-pub use crate::error::{BuildError, PushError};
+pub use crate::builder::ExporterBuilder;
+pub use crate::error::BuildError;
+#[cfg(feature = "push")]
+pub use crate::error::PushError;
 pub use crate::exporter::Exporter;
 pub use crate::negotiate::Format;
+#[cfg(feature = "push")]
 pub use crate::push::Pusher;
-pub use crate::render::{Render, StockRecorder};
 pub use crate::server::Server;
+pub use crate::store::{MetricsStore, StoreConfig, StoreFactory, VitalsStore};
+#[cfg(feature = "tls")]
 pub use crate::tls::TlsConfig;
+
+/// Buckets for histograms declared without any: client_golang's `DefBuckets`,
+/// in seconds, which fit request latencies.
+pub use vitals::buckets::PROMETHEUS_DEFAULT as DEFAULT_BUCKETS;
 
 #[doc(hidden)]
 pub use crate::build_info::RUSTC_VERSION as __RUSTC_VERSION;
+
+// The macro lives here, at the root it expands to (`$crate::BuildInfo`), so
+// `build_info.rs` does not name the root that declares it.
+/// The calling crate's [`BuildInfo`]: its package name and version, with
+/// revision and branch from `VITALS_GIT_REVISION` / `VITALS_GIT_BRANCH` at
+/// compile time (set them in CI or a `build.rs`), else `unknown`.
+///
+/// ```
+/// let info = vitals_prometheus::build_info!();
+/// // Expanded in this crate, so it names this crate.
+/// assert_eq!(info.name(), env!("CARGO_PKG_NAME"));
+/// assert_eq!(info.version(), env!("CARGO_PKG_VERSION"));
+/// ```
+#[macro_export]
+macro_rules! build_info {
+    () => {
+        $crate::BuildInfo::new(
+            ::core::env!("CARGO_PKG_NAME"),
+            ::core::env!("CARGO_PKG_VERSION"),
+        )
+        .with_revision(::core::option_env!("VITALS_GIT_REVISION").unwrap_or("unknown"))
+        .with_branch(::core::option_env!("VITALS_GIT_BRANCH").unwrap_or("unknown"))
+    };
+}

@@ -171,6 +171,7 @@ async fn send(config: &PushConfig, url: &str, body: String) -> Result<(), PushEr
     })
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "push")))]
 /// A running push loop; [`finish`](Self::finish) pushes a last time and stops it.
 #[derive(Debug)]
 pub struct Pusher {

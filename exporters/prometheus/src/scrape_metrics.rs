@@ -17,7 +17,7 @@ use axum::response::Response;
 use http::StatusCode;
 use metrics::{Counter, Gauge, Key, KeyName, Label, Level, Metadata, SharedString, Unit};
 
-use crate::render::Render;
+use crate::store::MetricsStore;
 
 const REQUESTS: &str = "promhttp_metric_handler_requests_total";
 const IN_FLIGHT: &str = "promhttp_metric_handler_requests_in_flight";
@@ -33,7 +33,7 @@ static METADATA: Metadata<'static> =
 
 /// The handles of both metrics, in one store.
 pub(crate) struct ScrapeMetrics {
-    store: Arc<dyn Render>,
+    store: Arc<dyn MetricsStore>,
     in_flight: Gauge,
     /// One counter per status code seen; at most the 900 codes HTTP has.
     requests: RwLock<Vec<(StatusCode, Counter)>>,
@@ -41,7 +41,7 @@ pub(crate) struct ScrapeMetrics {
 
 impl ScrapeMetrics {
     /// Describes both metrics in `store` and exports the initial codes at zero.
-    pub(crate) fn new(store: Arc<dyn Render>) -> Self {
+    pub(crate) fn new(store: Arc<dyn MetricsStore>) -> Self {
         let recorder = store.recorder();
         recorder.describe_counter(
             KeyName::from_const_str(REQUESTS),

@@ -7,12 +7,12 @@ use vitals::health::HealthRegistry;
 
 use crate::build_info::BuildInfo;
 use crate::negotiate::Format;
-use crate::render::Render;
 use crate::scrape_metrics::ScrapeMetrics;
+use crate::store::MetricsStore;
 
 /// The store, the health registry and the metadata the endpoints read.
 pub(crate) struct Shared {
-    pub(crate) store: Arc<dyn Render>,
+    pub(crate) store: Arc<dyn MetricsStore>,
     #[cfg(feature = "process")]
     pub(crate) process: Option<crate::process::ProcessMetrics>,
     pub(crate) health: HealthRegistry,
@@ -25,24 +25,32 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Refreshes scrape-time metrics, then renders. Can take milliseconds
-    /// with many series: call it off the async workers.
+    /// Renders the store, then the `process_*` metrics read now (when on).
+    /// Can take milliseconds with many series: call it off the async workers.
     pub(crate) fn render(&self, format: Format) -> String {
-        let mut out = match format {
+        let out = match format {
             Format::Text => self.store.render_text(),
             Format::OpenMetrics => self.store.render_openmetrics(),
         };
         #[cfg(feature = "process")]
-        if let Some(process) = &self.process {
-            let block = process.render_text();
-            match format {
-                Format::Text => out.push_str(&block),
-                Format::OpenMetrics => {
-                    // The block goes before the store's `# EOF`.
-                    let eof = out.rfind("# EOF").unwrap_or(out.len());
-                    out.truncate(eof);
-                    out.push_str(&crate::openmetrics::from_text(&block));
-                }
+        let out = self.append_process_metrics(out, format);
+        out
+    }
+
+    /// Appends the `process_*` block, if switched on, to the store's `out`.
+    #[cfg(feature = "process")]
+    fn append_process_metrics(&self, mut out: String, format: Format) -> String {
+        let Some(process) = &self.process else {
+            return out;
+        };
+        let block = process.render_text();
+        match format {
+            Format::Text => out.push_str(&block),
+            Format::OpenMetrics => {
+                // The block goes before the store's `# EOF`.
+                let eof = out.rfind("# EOF").unwrap_or(out.len());
+                out.truncate(eof);
+                out.push_str(&crate::openmetrics::from_text(&block));
             }
         }
         out

@@ -1,6 +1,6 @@
-//! TLS for the endpoints (rustls with the `ring` provider, so no C build
-//! tools beyond a C compiler are needed), optionally verifying client
-//! certificates against a CA.
+//! TLS for the endpoints (`tls` feature; rustls with the `ring` provider, so
+//! no C build tools beyond a C compiler are needed), optionally verifying
+//! client certificates against a CA.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
 
-use crate::BuildError;
+use crate::error::BuildError;
 
 /// Server certificate, key and optional client-certificate verification.
 ///
@@ -20,6 +20,7 @@ use crate::BuildError;
 ///     .require_client_certificates_from_file("clients-ca.crt")?;
 /// # let _ = tls; Ok(()) }
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 #[derive(Clone, Debug)]
 pub struct TlsConfig {
     chain: Vec<CertificateDer<'static>>,
@@ -97,7 +98,10 @@ impl TlsConfig {
         self.require_client_certificates(&pem)
     }
 
-    /// The rustls configuration; built once at bind time.
+    /// The rustls configuration. Built by each constructor and setter to
+    /// refuse unusable material early, then once more by
+    /// [`ExporterBuilder::build`](crate::ExporterBuilder::build): every bind
+    /// of that exporter shares the result.
     pub(crate) fn server_config(&self) -> Result<Arc<ServerConfig>, BuildError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))

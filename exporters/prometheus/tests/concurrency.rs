@@ -1,6 +1,6 @@
-//! Scrapes running during heavy recording from several threads: recording
-//! keeps going while scrapes render, scrapes see counts only grow, and no
-//! increment is lost.
+//! Recording from several threads while the store renders and runs its
+//! upkeep: scrapes see counts only grow, recording is never held up, and no
+//! observation or increment is lost, through HTTP and in the store itself.
 
 mod common;
 
@@ -157,4 +157,165 @@ async fn scrapes_during_heavy_recording_lose_nothing_and_block_nothing() {
         body.contains("load_requests_in_flight{method=\"Work\"} 0\n"),
         "in-flight gauge not back to 0"
     );
+}
+
+/// Writers in the direct store test; each records at least
+/// `MIN_OBSERVATIONS` observations and keeps going until `MIN_RENDERS`
+/// renders have overlapped them.
+const WRITERS: usize = 4;
+const MIN_OBSERVATIONS: usize = 50_000;
+const MIN_RENDERS: usize = 20;
+/// Bucket bounds of `store_work_seconds`.
+const BOUNDS: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
+/// Observed in turn; binary fractions, so every sum is exact in `f64`.
+const VALUES: [f64; 5] = [0.25, 0.5, 1.5, 3.0, 6.0];
+
+/// The value of the sample `series` (name and labels exactly as rendered).
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// What `count` observations cycling through [`VALUES`] add up to: the
+/// cumulative count per bound (then `+Inf`) and the sum.
+fn expected(count: usize) -> (Vec<f64>, f64) {
+    let observed = || (0..count).map(|i| VALUES[i % VALUES.len()]);
+    let mut cumulative: Vec<f64> = BOUNDS
+        .iter()
+        .map(|bound| observed().filter(|value| value <= bound).count() as f64)
+        .collect();
+    cumulative.push(count as f64);
+    (cumulative, observed().sum())
+}
+
+/// The histogram `name{labels}` in `text`: cumulative bucket counts (then
+/// `+Inf`), `_count` and `_sum`; `None` for a missing sample.
+fn histogram(text: &str, labels: &str) -> (Vec<Option<f64>>, Option<f64>, Option<f64>) {
+    let separator = if labels.is_empty() { "" } else { "," };
+    let buckets = BOUNDS
+        .iter()
+        .map(ToString::to_string)
+        .chain(std::iter::once("+Inf".to_owned()))
+        .map(|bound| {
+            sample(
+                text,
+                &format!("store_work_seconds_bucket{{{labels}{separator}le=\"{bound}\"}}"),
+            )
+        })
+        .collect();
+    let braces = if labels.is_empty() {
+        String::new()
+    } else {
+        format!("{{{labels}}}")
+    };
+    (
+        buckets,
+        sample(text, &format!("store_work_seconds_count{braces}")),
+        sample(text, &format!("store_work_seconds_sum{braces}")),
+    )
+}
+
+/// The default store under concurrent writers, renders and upkeeps: the
+/// writers share one histogram series and one counter, and each also has a
+/// series of its own, while another thread renders (text and OpenMetrics)
+/// and runs upkeep without pause. Intermediate renders must be consistent
+/// (counts only grow, `_count` equals `+Inf`) and the final one must hold
+/// exactly what was recorded. A store that drains buffered observations at
+/// render or upkeep and drops some (as the stock recorder's histograms can),
+/// or that loses racing updates, fails here.
+#[test]
+fn concurrent_recording_rendering_and_upkeep_lose_nothing() {
+    let exporter = Exporter::builder(BuildInfo::new("store", "1.0.0"))
+        .buckets_for_metric("store_work_seconds", &BOUNDS)
+        .unwrap()
+        .build()
+        .unwrap();
+    let store = exporter.store();
+    let writing = AtomicUsize::new(WRITERS);
+    let renders = AtomicUsize::new(0);
+    let recorded: Vec<usize> = std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|writer| {
+                let (exporter, writing, renders) = (&exporter, &writing, &renders);
+                scope.spawn(move || {
+                    let mut recorded = 0;
+                    metrics::with_local_recorder(exporter.recorder(), || {
+                        let shared = metrics::histogram!("store_work_seconds");
+                        let own = metrics::histogram!("store_work_seconds", "writer" => writer.to_string());
+                        let calls = metrics::counter!("store_work_total");
+                        while recorded < MIN_OBSERVATIONS
+                            || renders.load(Ordering::Acquire) < MIN_RENDERS
+                        {
+                            let value = VALUES[recorded % VALUES.len()];
+                            shared.record(value);
+                            own.record(value);
+                            calls.increment(1);
+                            recorded += 1;
+                        }
+                    });
+                    writing.fetch_sub(1, Ordering::AcqRel);
+                    recorded
+                })
+            })
+            .collect();
+        scope.spawn(|| {
+            let mut last_count = 0.0;
+            while writing.load(Ordering::Acquire) > 0 {
+                let text = store.render_text();
+                let (buckets, count, _) = histogram(&text, "");
+                if let Some(count) = count {
+                    assert_eq!(
+                        buckets.last().copied().flatten(),
+                        Some(count),
+                        "`_count` is not the `+Inf` bucket in\n{text}"
+                    );
+                    assert!(
+                        count >= last_count,
+                        "the count went from {last_count} to {count}"
+                    );
+                    last_count = count;
+                }
+                store.run_upkeep();
+                let _ = store.render_openmetrics();
+                renders.fetch_add(1, Ordering::AcqRel);
+            }
+        });
+        writers
+            .into_iter()
+            .map(|writer| writer.join().unwrap())
+            .collect()
+    });
+
+    let text = store.render_text();
+    let renders = renders.into_inner();
+    let mut shared = (vec![0.0; BOUNDS.len() + 1], 0.0, 0.0);
+    for (writer, &count) in recorded.iter().enumerate() {
+        let (buckets, sum) = expected(count);
+        assert_eq!(
+            histogram(&text, &format!("writer=\"{writer}\"")),
+            (
+                buckets.iter().copied().map(Some).collect(),
+                Some(count as f64),
+                Some(sum)
+            ),
+            "writer {writer}'s series after {renders} concurrent renders"
+        );
+        // The shared series holds every writer's observations.
+        for (total, bucket) in shared.0.iter_mut().zip(&buckets) {
+            *total += bucket;
+        }
+        shared.1 += count as f64;
+        shared.2 += sum;
+    }
+    assert_eq!(
+        histogram(&text, ""),
+        (
+            shared.0.into_iter().map(Some).collect(),
+            Some(shared.1),
+            Some(shared.2)
+        ),
+        "the shared series after {renders} concurrent renders"
+    );
+    let total: usize = recorded.iter().sum();
+    assert_eq!(sample(&text, "store_work_total"), Some(total as f64));
 }

@@ -7,14 +7,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::Router;
 use axum::routing::put;
 use vitals::health::HealthRegistry;
-use vitals_prometheus::{BuildInfo, Exporter, PushError, Render, StockRecorder};
+use vitals_prometheus::{BuildInfo, Exporter, MetricsStore, PushError, VitalsStore};
 
 /// A store whose rendering fails (panics), as a broken custom store would.
 struct FailingStore {
-    inner: StockRecorder,
+    inner: VitalsStore,
 }
 
-impl Render for FailingStore {
+impl MetricsStore for FailingStore {
     fn render_text(&self) -> String {
         panic!("this store cannot render");
     }
@@ -56,8 +56,8 @@ async fn a_failed_render_is_reported_and_never_pushed() {
         .unwrap()
         .store(|config| {
             Ok(Arc::new(FailingStore {
-                inner: StockRecorder::from_config(config)?,
-            }) as Arc<dyn Render>)
+                inner: VitalsStore::from_config(config)?,
+            }) as Arc<dyn MetricsStore>)
         })
         .build()
         .unwrap();

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use common::{Running, get};
 use vitals::health::HealthRegistry;
-use vitals_prometheus::{BuildInfo, Exporter, Format, Render, StockRecorder};
+use vitals_prometheus::{BuildInfo, Exporter, Format, MetricsStore, VitalsStore};
 
 const TOKEN: &str = "scrape-t0ken";
 
@@ -121,11 +121,11 @@ async fn every_scrape_is_counted_by_its_status_code_refusals_included() {
 /// A store whose text rendering fails while `failing` is set, as a bug in
 /// a custom store would.
 struct FlakyStore {
-    stock: StockRecorder,
+    stock: VitalsStore,
     failing: Arc<AtomicBool>,
 }
 
-impl Render for FlakyStore {
+impl MetricsStore for FlakyStore {
     fn render_text(&self) -> String {
         assert!(
             !self.failing.load(Ordering::SeqCst),
@@ -147,11 +147,11 @@ async fn failed_scrapes_are_counted_as_500() {
     let flag = Arc::clone(&failing);
     let exporter = builder()
         .store(move |config| {
-            let stock = StockRecorder::from_config(config)?;
+            let stock = VitalsStore::from_config(config)?;
             Ok(Arc::new(FlakyStore {
                 stock,
                 failing: flag,
-            }) as Arc<dyn Render>)
+            }) as Arc<dyn MetricsStore>)
         })
         .build()
         .unwrap();

@@ -1,4 +1,4 @@
-//! The endpoints work with any store behind the `Render` trait: the HTTP,
+//! The endpoints work with any store behind the `MetricsStore` trait: the HTTP,
 //! health and catalogue parts do not depend on the stock recorder.
 
 mod common;
@@ -8,16 +8,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{Running, get};
 use vitals::health::HealthRegistry;
-use vitals_prometheus::{BuildInfo, Exporter, Render, StockRecorder, StoreConfig};
+use vitals_prometheus::{BuildInfo, Exporter, MetricsStore, StoreConfig, VitalsStore};
 
 /// A store that delegates to the stock recorder and counts what the exporter asks of it.
 struct CountingStore {
-    inner: StockRecorder,
+    inner: VitalsStore,
     renders: AtomicUsize,
     config: StoreConfig,
 }
 
-impl Render for CountingStore {
+impl MetricsStore for CountingStore {
     fn render_text(&self) -> String {
         self.renders.fetch_add(1, Ordering::SeqCst);
         self.inner.render_text()
@@ -41,12 +41,12 @@ async fn a_custom_store_serves_every_endpoint_with_resolved_buckets() {
         .unwrap()
         .store(move |config| {
             let store = Arc::new(CountingStore {
-                inner: StockRecorder::from_config(config)?,
+                inner: VitalsStore::from_config(config)?,
                 renders: AtomicUsize::new(0),
                 config: config.clone(),
             });
             *captured.lock().unwrap() = Some(Arc::clone(&store));
-            Ok(store as Arc<dyn Render>)
+            Ok(store as Arc<dyn MetricsStore>)
         })
         .build()
         .unwrap();
@@ -92,19 +92,18 @@ async fn a_custom_store_serves_every_endpoint_with_resolved_buckets() {
 fn a_failing_store_factory_fails_the_build() {
     let error = Exporter::builder(BuildInfo::new("custom", "1.0.0"))
         .health(HealthRegistry::new())
-        .store(|_| Err(vitals_prometheus::BuildError::NoPushGateway))
+        .store(|_| Err(vitals_prometheus::BuildError::RecorderAlreadyInstalled))
         .build()
         .unwrap_err();
     assert!(matches!(
         error,
-        vitals_prometheus::BuildError::NoPushGateway
+        vitals_prometheus::BuildError::RecorderAlreadyInstalled
     ));
 }
 
 #[test]
 fn a_histogram_declared_after_the_build_keeps_its_buckets() {
     let exporter = Exporter::builder(BuildInfo::new("late", "1.0.0"))
-        .process_metrics(false)
         .build()
         .unwrap();
     // Declared after the exporter exists, as a job tracker made after `install()` is.

@@ -40,9 +40,11 @@ pub(super) async fn readyz_one(
     answer(&shared, Probe::Readiness, uri.query(), Some(check)).await
 }
 
-/// Runs the checks of `probe` concurrently, each bounded by the configured
-/// timeout (`vitals::health::run_checks`), skipping `excluded` (`None`).
-pub(crate) async fn run_checks(
+/// Runs the checks of `probe` (only the one named `only`, when given)
+/// concurrently, each bounded by the configured timeout
+/// (`vitals::health::run_checks`). Every check is listed; an `excluded` one
+/// is not run and has no result (`None`).
+pub(super) async fn run_checks(
     shared: &Shared,
     probe: Probe,
     excluded: &[&str],

@@ -30,8 +30,6 @@ use crate::auth::{BearerToken, require_token};
 use crate::scrape_metrics::count_scrapes;
 use crate::shared::Shared;
 
-pub(crate) use self::health::run_checks;
-
 /// The exposition, behind the token and counted by the scrape self-metrics.
 fn scrape_routes() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
     vec![("/metrics", get(metrics::metrics))]

@@ -20,7 +20,7 @@ use http::header;
 use serde::Serialize;
 use vitals::health::Probe;
 
-use super::run_checks;
+use super::health::run_checks;
 use crate::shared::Shared;
 
 #[derive(Serialize)]

@@ -100,6 +100,14 @@ where
     })
 }
 
+/// A builder for an exporter on a loopback port (port 0), with a health
+/// registry of its own.
+pub fn loopback_builder() -> vitals_prometheus::ExporterBuilder {
+    Exporter::builder(vitals_prometheus::BuildInfo::new("provisioner", "1.0.0"))
+        .listen_address(([127, 0, 0, 1], 0))
+        .health(vitals::health::HealthRegistry::new())
+}
+
 /// A server running on a loopback port until dropped or shut down.
 pub struct Running {
     pub address: SocketAddr,
