@@ -46,16 +46,11 @@ where
         let this = self.project();
         let frame = ready!(this.inner.poll_frame(cx));
         if let Some(Ok(frame)) = &frame {
-            if let Some(data) = frame.data_ref() {
-                let messages = this.frames.feed(data.as_ref());
-                if let Some(received) = this
-                    .handles
-                    .as_ref()
-                    .and_then(|handles| handles.received.as_ref())
-                {
-                    received.increment(messages);
-                }
-            }
+            let received = this
+                .handles
+                .as_ref()
+                .and_then(|handles| handles.received.as_ref());
+            this.frames.count_into(frame, received);
         }
         Poll::Ready(frame)
     }

@@ -15,6 +15,21 @@ pub(super) struct FrameCounter {
 }
 
 impl FrameCounter {
+    /// Feeds the data of `frame`, if it is a data frame, and adds the
+    /// messages that began in it to `counter` (when the layer counts them).
+    pub(super) fn count_into<D: AsRef<[u8]>>(
+        &mut self,
+        frame: &http_body::Frame<D>,
+        counter: Option<&metrics::Counter>,
+    ) {
+        if let Some(data) = frame.data_ref() {
+            let messages = self.feed(data.as_ref());
+            if let Some(counter) = counter {
+                counter.increment(messages);
+            }
+        }
+    }
+
     /// Reads `data` and answers how many messages began in it (a message
     /// counts once its prefix is complete).
     pub(super) fn feed(&mut self, mut data: &[u8]) -> u64 {
