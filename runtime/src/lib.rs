@@ -59,6 +59,7 @@
 pub mod bounded;
 pub mod catalogue;
 mod declare;
+pub mod descriptor_set;
 pub mod exporter_routes;
 mod group;
 pub mod health;
