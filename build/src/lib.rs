@@ -19,6 +19,10 @@
 //! Both print the `cargo:rerun-if-changed` lines that rebuild the crate
 //! when a proto file or the checked-out commit changes.
 //!
+//! The proto helpers are the default feature `protos`; a crate without
+//! protos can leave it out (`default-features = false`) and build neither
+//! `protox` nor `tonic-prost-build`.
+//!
 //! The whole `build.rs` of a service with `proto/greeter.proto`:
 //!
 //! ```no_run
@@ -46,18 +50,23 @@
 // The examples are whole build scripts: their `fn main` is the point.
 #![allow(clippy::needless_doctest_main)]
 
+#[cfg(feature = "protos")]
 mod error;
 mod git;
+#[cfg(feature = "protos")]
 mod protos;
 
+#[cfg(feature = "protos")]
 pub use crate::error::Error;
 pub use crate::git::{GitInfo, emit_build_info};
+#[cfg(feature = "protos")]
 pub use crate::protos::{CompiledProtos, ProtoBuild, compile_protos};
-/// The code generator [`ProtoBuild::tonic`] takes a builder of, re-exported
+/// The code generator `ProtoBuild::tonic` takes a builder of, re-exported
 /// so its version always matches this crate's.
+#[cfg(feature = "protos")]
 pub use tonic_prost_build;
 
-/// The descriptor set's file name in `OUT_DIR` (or [`ProtoBuild::out_dir`]).
+/// The descriptor set's file name in `OUT_DIR` (or `ProtoBuild::out_dir`).
 ///
 /// `vitals::include_descriptor_set!()` includes this file; the runtime
 /// declares the same name as `vitals::descriptor_set::FILE_NAME`.

@@ -1,6 +1,7 @@
 //! `compile_protos` and `ProtoBuild` on real proto files in temporary
 //! directories: the descriptor set decodes with the service in it, the code
 //! is generated, the files read are the ones cargo is told to watch.
+#![cfg(feature = "protos")]
 
 use std::path::Path;
 
