@@ -1,9 +1,7 @@
-//! Compiles `proto/coordinator.proto` without a `protoc` binary: `protox`
-//! parses it in Rust and `tonic-prost-build` generates the client and server.
+//! Compiles `proto/coordinator.proto` without a `protoc` binary into the
+//! client and server code.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    println!("cargo:rerun-if-changed=proto");
-    let descriptors = protox::compile(["coordinator.proto"], ["proto"])?;
-    tonic_prost_build::configure().compile_fds(descriptors)?;
+    vitals_build::compile_protos(&["coordinator.proto"], &["proto"])?;
     Ok(())
 }

@@ -18,8 +18,7 @@ mod proto {
     tonic::include_proto!("vitals.test.v1");
 
     /// Its encoded `FileDescriptorSet`.
-    pub(crate) const DESCRIPTOR_SET: &[u8] =
-        include_bytes!(concat!(env!("OUT_DIR"), "/echo_descriptor.bin"));
+    pub(crate) const DESCRIPTOR_SET: &[u8] = vitals::include_descriptor_set!();
 }
 
 use proto::echo_client::EchoClient;

@@ -24,8 +24,7 @@ mod proto {
     tonic::include_proto!("coordinator.v1");
 
     /// The encoded descriptor set, for the gRPC layer's method table.
-    pub(crate) const DESCRIPTOR_SET: &[u8] =
-        include_bytes!(concat!(env!("OUT_DIR"), "/coordinator_descriptor.bin"));
+    pub(crate) const DESCRIPTOR_SET: &[u8] = vitals::include_descriptor_set!();
 }
 
 use std::net::SocketAddr;

@@ -22,9 +22,9 @@
 mod proto {
     tonic::include_proto!("quickstart.v1");
 
-    /// The encoded descriptor set of the protos, for the gRPC layer's method table.
-    pub const FILE_DESCRIPTOR_SET: &[u8] =
-        include_bytes!(concat!(env!("OUT_DIR"), "/greeter_descriptor.bin"));
+    /// The encoded descriptor set `vitals_build::compile_protos` wrote, for
+    /// the gRPC layer's method table.
+    pub const FILE_DESCRIPTOR_SET: &[u8] = vitals::include_descriptor_set!();
 }
 
 use std::net::SocketAddr;

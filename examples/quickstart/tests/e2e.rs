@@ -15,6 +15,17 @@ fn monitoring(file: &str) -> std::path::PathBuf {
         .join(file)
 }
 
+/// What `git args` prints about this crate's checkout, if git runs here.
+fn git(args: &[&str]) -> Option<String> {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|output| output.status.success())?;
+    Some(String::from_utf8(output.stdout).ok()?.trim().to_owned())
+}
+
 #[test]
 fn help_names_every_knob() {
     e2e_support::help_mentions(
@@ -58,6 +69,23 @@ fn the_demo_s_series_answer_over_a_real_prometheus() {
             "no `{family}`"
         );
     }
+    // build.rs's `vitals_build::emit_build_info()` named the commit built,
+    // which is still checked out: cargo reran it if HEAD moved since.
+    let build_info = exposition
+        .lines()
+        .find(|line| line.starts_with("quickstart_build_info{"))
+        .expect("a build_info sample");
+    let revision = git(&["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".to_owned());
+    let branch =
+        git(&["rev-parse", "--abbrev-ref", "HEAD"]).unwrap_or_else(|| "unknown".to_owned());
+    assert!(
+        build_info.contains(&format!("revision=\"{revision}\"")),
+        "{build_info}"
+    );
+    assert!(
+        build_info.contains(&format!("branch=\"{branch}\"")),
+        "{build_info}"
+    );
 
     let rules = monitoring("alerts.yml");
     promtool::check_rules(&rules);

@@ -15,8 +15,7 @@ pub mod proto {
     tonic::include_proto!("vitals.test.v1");
 
     /// The encoded `FileDescriptorSet` of `echo.proto`.
-    pub const DESCRIPTOR_SET: &[u8] =
-        include_bytes!(concat!(env!("OUT_DIR"), "/echo_descriptor.bin"));
+    pub const DESCRIPTOR_SET: &[u8] = vitals::include_descriptor_set!();
 }
 
 /// Serves `router` on a fresh loopback port; the server task ends with the
