@@ -128,7 +128,8 @@ pub use crate::build_info::RUSTC_VERSION as __RUSTC_VERSION;
 // `build_info.rs` does not name the root that declares it.
 /// The calling crate's [`BuildInfo`]: its package name and version, with
 /// revision and branch from `VITALS_GIT_REVISION` / `VITALS_GIT_BRANCH` at
-/// compile time (set them in CI or a `build.rs`), else `unknown`.
+/// compile time (`vitals_build::emit_build_info()` in `build.rs` sets them
+/// from git; CI may set them instead), else `unknown`.
 ///
 /// ```
 /// let info = vitals_prometheus::build_info!();

@@ -45,8 +45,11 @@
 //! paths included:
 //!
 //! ```text
+//! // Written by `vitals_build::compile_protos` in build.rs (crate `vitals-build`).
+//! const FILE_DESCRIPTOR_SET: &[u8] = vitals::include_descriptor_set!();
+//!
 //! let layer = GrpcMetricsLayer::builder()
-//!     .service::<EchoServer<MyEcho>>(proto::FILE_DESCRIPTOR_SET)
+//!     .service::<EchoServer<MyEcho>>(FILE_DESCRIPTOR_SET)
 //!     .build()?;
 //! tonic::transport::Server::builder().layer(layer).add_service(EchoServer::new(MyEcho)).serve(addr).await?;
 //! ```
