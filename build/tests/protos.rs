@@ -7,7 +7,7 @@ use std::path::Path;
 
 use prost::Message;
 use prost_types::FileDescriptorSet;
-use vitals_build::{DESCRIPTOR_SET_FILE, Error, ProtoBuild};
+use vitals_build::{CompiledProtos, DESCRIPTOR_SET_FILE, Error, ProtoBuild};
 
 const GREETER: &str = r#"
 syntax = "proto3";
@@ -39,6 +39,13 @@ fn protos() -> tempfile::TempDir {
     root
 }
 
+/// Compiles the tree's `greeter.proto` with `build`, into `out`.
+fn compile_greeter(root: &Path, build: ProtoBuild, out: &Path) -> Result<CompiledProtos, Error> {
+    build
+        .out_dir(out)
+        .compile(&["greeter.proto"], &[root.join("proto")])
+}
+
 fn decode(path: &Path) -> FileDescriptorSet {
     FileDescriptorSet::decode(std::fs::read(path).unwrap().as_slice()).unwrap()
 }
@@ -47,10 +54,7 @@ fn decode(path: &Path) -> FileDescriptorSet {
 fn the_descriptor_set_holds_the_service_and_its_streaming_kinds() {
     let root = protos();
     let out = root.path().join("out");
-    let compiled = ProtoBuild::new()
-        .out_dir(&out)
-        .compile(&["greeter.proto"], &[root.path().join("proto")])
-        .unwrap();
+    let compiled = compile_greeter(root.path(), ProtoBuild::new(), &out).unwrap();
 
     assert_eq!(compiled.descriptor_set(), out.join(DESCRIPTOR_SET_FILE));
     let set = decode(compiled.descriptor_set());
@@ -88,10 +92,7 @@ fn the_descriptor_set_holds_the_service_and_its_streaming_kinds() {
 fn the_tonic_code_is_generated_next_to_it() {
     let root = protos();
     let out = root.path().join("out");
-    ProtoBuild::new()
-        .out_dir(&out)
-        .compile(&["greeter.proto"], &[root.path().join("proto")])
-        .unwrap();
+    compile_greeter(root.path(), ProtoBuild::new(), &out).unwrap();
 
     let code = std::fs::read_to_string(out.join("greeter.v1.rs")).unwrap();
     assert!(code.contains("pub mod greeter_server"), "{code}");
@@ -104,11 +105,9 @@ fn the_tonic_code_is_generated_next_to_it() {
 fn a_configured_tonic_builder_is_the_one_used() {
     let root = protos();
     let out = root.path().join("out");
-    ProtoBuild::new()
-        .tonic(vitals_build::tonic_prost_build::configure().build_client(false))
-        .out_dir(&out)
-        .compile(&["greeter.proto"], &[root.path().join("proto")])
-        .unwrap();
+    let servers_only =
+        ProtoBuild::new().tonic(vitals_build::tonic_prost_build::configure().build_client(false));
+    compile_greeter(root.path(), servers_only, &out).unwrap();
 
     let code = std::fs::read_to_string(out.join("greeter.v1.rs")).unwrap();
     assert!(code.contains("pub mod greeter_server"), "{code}");
@@ -176,10 +175,7 @@ fn outside_a_build_script_without_an_out_dir_it_says_what_to_do() {
 fn an_unwritable_out_dir_is_an_error_naming_the_path() {
     let root = protos();
     let missing = root.path().join("no/such/dir");
-    let error = ProtoBuild::new()
-        .out_dir(&missing)
-        .compile(&["greeter.proto"], &[root.path().join("proto")])
-        .unwrap_err();
+    let error = compile_greeter(root.path(), ProtoBuild::new(), &missing).unwrap_err();
 
     assert!(
         matches!(error, Error::WriteDescriptorSet { .. }),
