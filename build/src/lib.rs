@@ -52,12 +52,14 @@
 
 #[cfg(feature = "protos")]
 mod error;
+mod file_names;
 mod git;
 #[cfg(feature = "protos")]
 mod protos;
 
 #[cfg(feature = "protos")]
 pub use crate::error::Error;
+pub use crate::file_names::DESCRIPTOR_SET_FILE;
 pub use crate::git::{GitInfo, emit_build_info};
 #[cfg(feature = "protos")]
 pub use crate::protos::{CompiledProtos, ProtoBuild, compile_protos};
@@ -65,9 +67,3 @@ pub use crate::protos::{CompiledProtos, ProtoBuild, compile_protos};
 /// so its version always matches this crate's.
 #[cfg(feature = "protos")]
 pub use tonic_prost_build;
-
-/// The descriptor set's file name in `OUT_DIR` (or `ProtoBuild::out_dir`).
-///
-/// `vitals::include_descriptor_set!()` includes this file; the runtime
-/// declares the same name as `vitals::descriptor_set::FILE_NAME`.
-pub const DESCRIPTOR_SET_FILE: &str = "vitals_descriptor_set.bin";

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::DESCRIPTOR_SET_FILE;
 use crate::error::Error;
+use crate::file_names::DESCRIPTOR_SET_FILE;
 
 /// Compiles `protos` (found under the `includes` directories) without a
 /// `protoc` binary, generates the tonic servers and clients into `OUT_DIR`,

@@ -163,8 +163,8 @@ pub fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     rpc::instrument_rpc(args.into(), item.into()).into()
 }
 
-/// Makes a fieldless enum a fixed set of label values, an error status and,
-/// with `state = "..."`, a state gauge.
+/// Makes an enum a fixed set of label values, an error status and, with
+/// `state = "..."`, a state gauge.
 ///
 /// ```
 /// use vitals::{MetricEnum, metric_enum};
@@ -208,6 +208,26 @@ pub fn instrument_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
 /// let recorded = vitals::testing::capture(|| { let _ = set_manifest(false); });
 /// let labels = [("method", "set_manifest"), ("status", "bad_signature")];
 /// assert_eq!(recorded.counter("coordinator_requests_total", &labels), Some(1));
+/// ```
+///
+/// Variants may hold data, as error enums do: the label is the variant,
+/// never what it holds, so the set of values stays fixed and nobody writes
+/// the status list by hand. (A state gauge, below, needs fieldless
+/// variants: it builds each state back from its index.)
+///
+/// ```
+/// use vitals::{ErrorStatus, metric_enum};
+///
+/// #[metric_enum]
+/// #[derive(Debug)]
+/// enum StoreError {
+///     NotFound(u64),
+///     Conflict { id: u64, version: u32 },
+///     Unavailable,
+/// }
+///
+/// assert_eq!(StoreError::RESULT_STATUS_VALUES, ["ok", "not_found", "conflict", "unavailable"]);
+/// assert_eq!(StoreError::Conflict { id: 7, version: 2 }.error_status(), "conflict");
 /// ```
 ///
 /// # State gauges

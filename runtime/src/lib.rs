@@ -38,7 +38,7 @@
 //! - [`catalogue`](mod@catalogue): every metric the program declares, registered at link
 //!   time, for exporters, documentation and dashboards.
 //! - [`testing`]: capture what code records without a global recorder.
-//! - [`metric_enum`]: a fieldless enum as a fixed set of label values, an
+//! - [`metric_enum`]: an enum as a fixed set of label values, an
 //!   error status, or a state gauge ([`StateMetric`]).
 //! - [`metric_group`]: typed counters, gauges and histograms declared as
 //!   the fields of a struct, labelled by enums and [`bounded`] strings.

@@ -1,7 +1,7 @@
 //! Fixed-cardinality label values.
 
 /// A type whose values are a fixed, known set of label values: the trait
-/// [`#[metric_enum]`](macro@crate::metric_enum) implements for a fieldless enum.
+/// [`#[metric_enum]`](macro@crate::metric_enum) implements for an enum (its variants may hold data).
 ///
 /// Metrics labelled by a `MetricEnum` have a series count known at compile
 /// time, so the catalogue can pre-create every series and handles can be

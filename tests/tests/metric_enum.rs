@@ -330,3 +330,72 @@ fn a_health_state_enum_drives_readiness_status_and_its_gauge_from_one_call() {
     assert_eq!(registry.states()[0].state.code, 3);
     assert_eq!(recorded.gauge("replica_role", &[]), Some(3.0));
 }
+
+#[metric_enum]
+#[derive(Debug)]
+enum LookupError {
+    NotFound(#[allow(dead_code)] u64),
+    Conflict {
+        #[allow(dead_code)]
+        id: u64,
+    },
+    Unavailable,
+}
+
+#[test]
+fn an_error_enum_with_fields_is_labelled_by_its_variant() {
+    assert_eq!(
+        LookupError::RESULT_STATUS_VALUES,
+        ["ok", "not_found", "conflict", "unavailable"]
+    );
+    assert_eq!(LookupError::Conflict { id: 3 }.index(), 1);
+    assert_eq!(LookupError::NotFound(9).error_status(), "not_found");
+
+    #[instrument_rpc(prefix = "lookup")]
+    fn find(id: u64) -> Result<u64, LookupError> {
+        match id {
+            0 => Err(LookupError::NotFound(id)),
+            1 => Err(LookupError::Conflict { id }),
+            2 => Err(LookupError::Unavailable),
+            _ => Ok(id),
+        }
+    }
+
+    let recorded = vitals::testing::capture(|| {
+        for id in [0, 0, 1, 2, 5, 6, 7] {
+            let _ = find(id);
+        }
+    });
+    let count = |status| {
+        recorded.counter(
+            "lookup_requests_total",
+            &[("method", "find"), ("status", status)],
+        )
+    };
+    assert_eq!(count("not_found"), Some(2));
+    assert_eq!(count("conflict"), Some(1));
+    assert_eq!(count("unavailable"), Some(1));
+    assert_eq!(count("ok"), Some(3));
+    // What a variant holds never becomes a label value.
+    let families = vitals::catalogue().families();
+    let family = families
+        .iter()
+        .find(|family| family.name() == "lookup_requests_total")
+        .expect("declared");
+    let statuses: Vec<&str> = family
+        .known_series()
+        .iter()
+        .filter_map(|series| {
+            series
+                .iter()
+                .find(|(name, _)| *name == "status")
+                .map(|(_, value)| *value)
+        })
+        .collect();
+    for status in ["ok", "not_found", "conflict", "unavailable"] {
+        assert!(
+            statuses.contains(&status),
+            "{status} not pre-created: {statuses:?}"
+        );
+    }
+}

@@ -76,12 +76,12 @@ enum Phase {
 }
 
 /// Why the store has no answer: the `status` label of `quickstart_store_*`
-/// (`ok` or `not_found`).
+/// (`ok` or `not_found`): the variant is the label, what it holds is not.
 #[metric_enum]
 #[derive(Debug)]
 enum StoreError {
     /// No user has this id.
-    NotFound,
+    NotFound(u64),
 }
 
 /// Finds a user in the store: ids divisible by 7 do not exist, and every
@@ -92,15 +92,17 @@ async fn find_user(id: u64) -> Result<String, StoreError> {
         tokio::time::sleep(Duration::from_millis(120)).await;
     }
     if id % 7 == 0 {
-        Err(StoreError::NotFound)
+        Err(StoreError::NotFound(id))
     } else {
         Ok(format!("user-{id}"))
     }
 }
 
 /// `GET /users/{id}`: the HTTP layer counts it by route and status.
-async fn get_user(Path(id): Path<u64>) -> Result<String, StatusCode> {
-    find_user(id).await.map_err(|_| StatusCode::NOT_FOUND)
+async fn get_user(Path(id): Path<u64>) -> Result<String, (StatusCode, String)> {
+    find_user(id)
+        .await
+        .map_err(|StoreError::NotFound(id)| (StatusCode::NOT_FOUND, format!("no user {id}")))
 }
 
 /// The gRPC greeter; blank names are `InvalidArgument`.

@@ -7,9 +7,20 @@ use crate::ctxt::Ctxt;
 use crate::names::{self, RenameRule};
 use crate::parse::{doc_text, ident_name};
 
+/// How a variant holds data, for the patterns that match it.
+#[derive(Clone, Copy)]
+pub(crate) enum Shape {
+    Unit,
+    /// `NotFound(u64)`
+    Tuple,
+    /// `Conflict { id: u64 }`
+    Named,
+}
+
 /// One variant and its label value.
 pub(crate) struct VariantSpec {
     pub(crate) ident: syn::Ident,
+    pub(crate) shape: Shape,
     pub(crate) value: String,
     /// What the state means, for `/status`: `meaning = "..."`, the doc
     /// comment, or the label value.
@@ -57,11 +68,19 @@ pub(crate) fn check_variants(
     let mut variants: Vec<VariantSpec> = Vec::new();
     for variant in &mut item.variants {
         let own = VariantArgs::take(cx, &mut variant.attrs);
-        if !matches!(variant.fields, syn::Fields::Unit) {
+        let shape = match variant.fields {
+            syn::Fields::Unit => Shape::Unit,
+            syn::Fields::Unnamed(_) => Shape::Tuple,
+            syn::Fields::Named(_) => Shape::Named,
+        };
+        // A label or an error status only reads which variant a value is;
+        // a state gauge also builds each variant back from its index (and
+        // reads discriminants), which needs fieldless variants.
+        if !matches!(shape, Shape::Unit) && args.state.get().is_some() {
             cx.error_spanned_by(
                 &variant.fields,
                 format!(
-                    "variant `{}` has fields; `#[metric_enum]` expected a fieldless enum",
+                    "variant `{}` has fields; a state enum (`state = \"...\"`) expected fieldless variants",
                     variant.ident
                 ),
             );
@@ -106,6 +125,7 @@ pub(crate) fn check_variants(
             .unwrap_or_else(|| value.clone());
         variants.push(VariantSpec {
             ident: variant.ident.clone(),
+            shape,
             value,
             meaning,
             ready: own.not_ready.get().is_none(),

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::Encoding;
-use super::check::{EnumSpec, StateSpec};
+use super::check::{EnumSpec, Shape, StateSpec, VariantSpec};
 
 /// The trait impls of a checked enum.
 pub(crate) fn expand(ident: &syn::Ident, spec: &EnumSpec, krate: &TokenStream) -> TokenStream {
@@ -16,8 +16,8 @@ pub(crate) fn expand(ident: &syn::Ident, spec: &EnumSpec, krate: &TokenStream) -
         .map(|variant| variant.value.as_str())
         .collect();
     let arms = spec.variants.iter().enumerate().map(|(index, variant)| {
-        let variant = &variant.ident;
-        quote!(Self::#variant => #index)
+        let pattern = pattern(variant);
+        quote!(#pattern => #index)
     });
     let state = spec
         .state
@@ -45,6 +45,16 @@ pub(crate) fn expand(ident: &syn::Ident, spec: &EnumSpec, krate: &TokenStream) -
         }
 
         #state
+    }
+}
+
+/// The pattern that matches a variant whatever its fields hold.
+fn pattern(variant: &VariantSpec) -> TokenStream {
+    let ident = &variant.ident;
+    match variant.shape {
+        Shape::Unit => quote!(Self::#ident),
+        Shape::Tuple => quote!(Self::#ident(..)),
+        Shape::Named => quote!(Self::#ident { .. }),
     }
 }
 

@@ -38,7 +38,7 @@ pub(crate) fn metric_enum(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(other) => {
             cx.error_spanned_by(
                 crate::fallback::item_head(&other),
-                "`#[metric_enum]` expected a fieldless enum",
+                "`#[metric_enum]` expected an enum",
             );
             (other.into_token_stream(), None)
         }

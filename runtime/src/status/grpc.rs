@@ -36,7 +36,7 @@ pub fn grpc_code_name(code: i32) -> &'static str {
 #[cfg(feature = "tonic")]
 mod tonic_impls {
     use super::{GRPC_CODE_NAMES, grpc_code_name};
-    use crate::status::{ErrorStatus, RpcStatus};
+    use crate::status::traits::{ErrorStatus, RpcStatus};
 
     impl ErrorStatus for tonic::Status {
         const OK_STATUS: &'static str = "OK";

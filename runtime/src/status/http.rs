@@ -1,6 +1,6 @@
 //! HTTP status codes as `status` labels: the numeric code, as Prometheus users expect.
 
-use crate::status::RpcStatus;
+use crate::status::traits::RpcStatus;
 
 /// "100101102...999": every three-digit code, so a label is a `'static`
 /// slice of this table instead of a formatted `String` per call.

@@ -31,6 +31,12 @@ enum Handles {
         labels: Labels,
         active: Gauge,
     },
+    /// On an exporter's route: nothing registered until the response head
+    /// says whose answer it is; then uncounted, or [`Handles::Direct`].
+    Deferred {
+        config: &'static Config,
+        labels: Labels,
+    },
 }
 
 /// Counts one request when it ends. Lives in the response future, then in
@@ -65,7 +71,7 @@ impl RequestGuard {
         labels: Labels,
         request_bytes: Option<u64>,
     ) -> Self {
-        let active = metrics::with_recorder(|recorder| labels.register_active(config, recorder));
+        let active = labels.active_gauge(config);
         active.increment(1.0);
         let handles = Handles::Direct {
             config,
@@ -73,6 +79,15 @@ impl RequestGuard {
             active,
         };
         Self::start(config, handles, request_bytes)
+    }
+
+    /// A request on an exporter's route; see [`Handles::Deferred`].
+    pub(super) fn deferred(
+        config: &'static Config,
+        labels: Labels,
+        request_bytes: Option<u64>,
+    ) -> Self {
+        Self::start(config, Handles::Deferred { config, labels }, request_bytes)
     }
 
     fn start(config: &'static Config, handles: Handles, request_bytes: Option<u64>) -> Self {
@@ -93,7 +108,7 @@ impl RequestGuard {
         match self.handles.take() {
             Some(Handles::Cached(handles)) => handles.active.decrement(1.0),
             Some(Handles::Direct { active, .. }) => active.decrement(1.0),
-            None => {}
+            Some(Handles::Deferred { .. }) | None => {}
         }
     }
 
@@ -115,15 +130,30 @@ impl RequestGuard {
                 labels,
                 active,
             } => {
-                metrics::with_recorder(|recorder| {
-                    labels.register_status(config, recorder, status).record(
-                        seconds,
-                        request_bytes,
-                        response_bytes,
-                    );
-                });
+                let handles = labels.status_handles(config, status);
+                handles.record(seconds, request_bytes, response_bytes);
                 active.decrement(1.0);
             }
+            // Ended before its head (the client left, the handler failed):
+            // counted, without ever having been on the in-flight gauge.
+            Handles::Deferred { config, labels } => {
+                let handles = labels.status_handles(config, status);
+                handles.record(seconds, request_bytes, response_bytes);
+            }
+        }
+    }
+
+    /// An application's own answer on an exporter's route: it enters the
+    /// in-flight gauge now, at its head, and is counted as any request.
+    fn resolve_deferred(&mut self) {
+        if let Some(Handles::Deferred { config, labels }) = &self.handles {
+            let active = labels.active_gauge(config);
+            active.increment(1.0);
+            self.handles = Some(Handles::Direct {
+                config,
+                labels: labels.clone(),
+                active,
+            });
         }
     }
 }
@@ -136,6 +166,8 @@ impl<D: Buf> CallEnd<D> for RequestGuard {
     fn on_response<B>(&mut self, response: &http::Response<B>) {
         if self.skip_exporter_answers && response.extensions().get::<ServedByExporter>().is_some() {
             self.abandon();
+        } else {
+            self.resolve_deferred();
         }
         self.status = crate::status::http_status_label(response.status());
     }

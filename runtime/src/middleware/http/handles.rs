@@ -61,6 +61,16 @@ impl Labels {
         }
     }
 
+    /// The in-flight gauge, from the current recorder.
+    pub(super) fn active_gauge(&self, config: &Config) -> Gauge {
+        metrics::with_recorder(|recorder| self.register_active(config, recorder))
+    }
+
+    /// The handles of `status`, from the current recorder.
+    pub(super) fn status_handles(&self, config: &Config, status: &'static str) -> StatusHandles {
+        metrics::with_recorder(|recorder| self.register_status(config, recorder, status))
+    }
+
     pub(super) fn register_status(
         &self,
         config: &Config,

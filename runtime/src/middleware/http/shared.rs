@@ -6,6 +6,7 @@ use super::config::Config;
 use super::guard::RequestGuard;
 use super::handles::{Resolved, RouteCache, method_index, resolve_uncached};
 use super::placement::Placement;
+use crate::exporter_routes;
 use crate::per_recorder::PerRecorder;
 
 /// The state one layer's services share.
@@ -41,6 +42,20 @@ impl Shared {
         self.placement.observe(route.is_some(), config.requests);
         let request_bytes = request_bytes.filter(|_| config.request_size.is_some());
         let method = method_index(method);
+        // A request on an exporter's route is most likely the exporter's
+        // (a scrape, a probe), which goes uncounted: resolving it now would
+        // put a `route="/metrics"` series on the in-flight gauge, reading 1
+        // during every scrape. Its answer decides.
+        if config.exclude_exporter_routes {
+            if let Some(route) = route.filter(|route| exporter_routes::contains(route)) {
+                return match resolve_uncached(config, route, method) {
+                    Resolved::Direct(labels) => {
+                        Some(RequestGuard::deferred(config, labels, request_bytes))
+                    }
+                    _ => None,
+                };
+            }
+        }
         let resolved = self.caches.with(
             |_| RouteCache::new(config),
             |recorder, cached| match cached {

@@ -1,0 +1,10 @@
+use vitals::metric_enum;
+
+/// Where the job is.
+#[metric_enum(state = "job_phase")]
+enum Phase {
+    Queued,
+    Failed(String),
+}
+
+fn main() {}
