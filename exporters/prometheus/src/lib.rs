@@ -60,12 +60,17 @@
 //!
 //! ## Storage
 //! Endpoints render through the [`MetricsStore`] trait. The default store,
-//! [`VitalsStore`], keeps counters and gauges in the stock
-//! `metrics-exporter-prometheus` recorder and histograms in fixed atomic
-//! buckets of its own: the stock histograms buffer every observation until a
-//! drain and can lose observations recorded while a scrape drains them, while
-//! these cost one `fetch_add` and one compare-and-swap, never grow, and are
-//! exact under concurrent scrapes. [`ExporterBuilder::store`] plugs in another
+//! [`VitalsStore`], holds every counter, gauge and histogram itself: each
+//! thread records into cells of its own (a plain load and store, no lock, no
+//! read-modify-write, so a hot series shared by every core costs what it
+//! costs on one), a scrape sums them, histograms have fixed buckets and
+//! never buffer observations, and the exposition is sorted (families by
+//! name, series by labels) in text 0.0.4 or complete OpenMetrics (`# UNIT`,
+//! `_created`, `info`, `# EOF`). `/metrics` is gzipped when the scraper's
+//! `Accept-Encoding` asks for it, as Prometheus always does. Series past the
+//! store's capacity (about a million cells of each kind) are refused and
+//! counted in `vitals_store_refused_series_total{reason}`.
+//! [`ExporterBuilder::store`] plugs in another
 //! store, which receives the resolved buckets as a [`StoreConfig`]. The
 //! store's upkeep ([`MetricsStore::run_upkeep`]) runs on a background thread
 //! every 5 s ([`ExporterBuilder::upkeep_interval`]), scrapes or not.
@@ -85,6 +90,7 @@ mod address;
 mod auth;
 mod build_info;
 mod builder;
+mod compression;
 mod endpoints;
 mod error;
 mod exporter;

@@ -117,7 +117,10 @@ pub(crate) async fn push_once(shared: &Arc<Shared>, config: &PushConfig) -> Resu
     let url = config.push_url();
     // A failed render must not become an empty push: the gateway would
     // replace the job's whole group with nothing.
-    let Some(body) = shared.render_off_thread(Format::Text).await else {
+    let Some(body) = shared
+        .off_thread(|shared| shared.render(Format::Text))
+        .await
+    else {
         return Err(PushError::Render { url });
     };
     match tokio::time::timeout(PUSH_TIMEOUT, send(config, &url, body)).await {

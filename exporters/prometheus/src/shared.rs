@@ -56,10 +56,14 @@ impl Shared {
         out
     }
 
-    /// [`render`](Self::render) on tokio's blocking pool.
-    pub(crate) async fn render_off_thread(self: &Arc<Self>, format: Format) -> Option<String> {
+    /// `work` on tokio's blocking pool (rendering, compressing); `None`,
+    /// logged, if it panicked.
+    pub(crate) async fn off_thread<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Shared) -> T + Send + 'static,
+    ) -> Option<T> {
         let shared = Arc::clone(self);
-        match tokio::task::spawn_blocking(move || shared.render(format)).await {
+        match tokio::task::spawn_blocking(move || work(&shared)).await {
             Ok(body) => Some(body),
             Err(error) => {
                 tracing::error!(%error, "rendering metrics failed");

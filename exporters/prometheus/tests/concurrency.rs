@@ -319,3 +319,109 @@ fn concurrent_recording_rendering_and_upkeep_lose_nothing() {
     let total: usize = recorded.iter().sum();
     assert_eq!(sample(&text, "store_work_total"), Some(total as f64));
 }
+
+/// Gauges keep per-thread cells of increments: `increment`/`decrement`
+/// from many threads (some of which end before the scrape) must add up
+/// exactly, a render in the middle must never see a value no interleaving
+/// could produce, and `set` from one thread must win over the increments
+/// other threads made before it.
+#[test]
+fn gauges_are_exact_across_threads_and_set_wins_over_earlier_increments() {
+    let exporter = Exporter::builder(BuildInfo::new("store", "1.0.0"))
+        .build()
+        .unwrap();
+    let store = exporter.store();
+    let value = |text: &str| sample(text, "store_active");
+    let gauge =
+        metrics::with_local_recorder(exporter.recorder(), || metrics::gauge!("store_active"));
+    let writing = AtomicUsize::new(WRITERS);
+    std::thread::scope(|scope| {
+        for _ in 0..WRITERS {
+            let (gauge, writing) = (gauge.clone(), &writing);
+            scope.spawn(move || {
+                for _ in 0..MIN_OBSERVATIONS {
+                    gauge.increment(1.0);
+                    gauge.decrement(1.0);
+                }
+                gauge.increment(1.0);
+                writing.fetch_sub(1, Ordering::AcqRel);
+            });
+        }
+        scope.spawn(|| {
+            while writing.load(Ordering::Acquire) > 0 {
+                let seen = value(&store.render_text()).expect("the gauge is exported");
+                // Each writer holds 0 or 1 during its loop and 1 after it.
+                assert!(
+                    (0.0..=WRITERS as f64).contains(&seen),
+                    "the gauge read {seen}"
+                );
+            }
+        });
+    });
+    assert_eq!(value(&store.render_text()), Some(WRITERS as f64));
+
+    // `set` on another thread than the incrementers: it wins over them.
+    std::thread::scope(|scope| {
+        scope.spawn(|| gauge.set(10.0));
+    });
+    assert_eq!(value(&store.render_text()), Some(10.0));
+    // Then short-lived threads add +2 each; their cells outlive them.
+    for _ in 0..8 {
+        let gauge = gauge.clone();
+        std::thread::spawn(move || {
+            for _ in 0..5 {
+                gauge.increment(1.0);
+            }
+            for _ in 0..3 {
+                gauge.decrement(1.0);
+            }
+        })
+        .join()
+        .unwrap();
+    }
+    assert_eq!(value(&store.render_text()), Some(26.0));
+    gauge.set(3.0);
+    gauge.increment(0.5);
+    assert_eq!(value(&store.render_text()), Some(3.5));
+}
+
+/// Counters recorded by threads that have since ended keep their counts:
+/// each thread's cells are folded into the store when it exits, never
+/// counted twice or dropped, whichever way that races a render.
+#[test]
+fn counts_of_ended_threads_are_kept_exactly() {
+    let exporter = Exporter::builder(BuildInfo::new("store", "1.0.0"))
+        .build()
+        .unwrap();
+    let store = exporter.store();
+    let counter = metrics::with_local_recorder(exporter.recorder(), || {
+        metrics::counter!("store_done_total")
+    });
+    let spawning = AtomicBool::new(true);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut last = 0.0;
+            while spawning.load(Ordering::Acquire) {
+                let seen = sample(&store.render_text(), "store_done_total").unwrap_or(0.0);
+                assert!(seen >= last, "the count went from {last} to {seen}");
+                last = seen;
+            }
+        });
+        for _ in 0..200 {
+            let counter = counter.clone();
+            std::thread::spawn(move || counter.increment(3))
+                .join()
+                .unwrap();
+        }
+        spawning.store(false, Ordering::Release);
+    });
+    assert_eq!(
+        sample(&store.render_text(), "store_done_total"),
+        Some(600.0)
+    );
+    let openmetrics = store.render_openmetrics();
+    assert!(
+        openmetrics.contains("\nstore_done_total 600\n"),
+        "{openmetrics}"
+    );
+}

@@ -143,7 +143,7 @@ async fn openmetrics_when_the_scraper_asks_for_it() {
         answer.header("content-type"),
         "application/openmetrics-text; version=1.0.0; charset=utf-8"
     );
-    assert_eq!(answer.header("vary"), "Accept");
+    assert_eq!(answer.header("vary"), "Accept, Accept-Encoding");
     assert!(answer.body.ends_with("# EOF\n"), "{}", answer.body);
     // Counter families are named without `_total`; their samples keep it.
     assert!(

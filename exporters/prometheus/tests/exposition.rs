@@ -228,10 +228,29 @@ async fn python_prometheus_client_parses_text_and_openmetrics() {
         families.iter().any(|name| name == "process_cpu_seconds"),
         "{families:?}"
     );
+    // Build info is an `info` family: named without `_info`, its sample
+    // keeps the name (so PromQL sees the same series in both formats).
     assert!(
         families
             .iter()
-            .any(|name| name == "vitals_prometheus_build_info"),
+            .any(|name| name == "vitals_prometheus_build"),
         "{families:?}"
+    );
+    assert!(
+        openmetrics.contains("# TYPE vitals_prometheus_build info\n"),
+        "{openmetrics}"
+    );
+    // What text 0.0.4 cannot say: units and creation times.
+    assert!(
+        openmetrics.contains("# UNIT coordinator_request_duration_seconds seconds\n"),
+        "{openmetrics}"
+    );
+    assert!(
+        openmetrics.contains("\ncoordinator_request_duration_seconds_created{"),
+        "{openmetrics}"
+    );
+    assert!(
+        openmetrics.contains("\ncoordinator_requests_created{"),
+        "{openmetrics}"
     );
 }

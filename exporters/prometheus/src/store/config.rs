@@ -32,7 +32,11 @@ impl StoreConfig {
     }
 }
 
-/// Bucket bounds must be finite and strictly increasing.
+/// The most bounds a histogram may have (its buckets are one run of cells,
+/// within one chunk of the store's cells).
+const MAX_BOUNDS: usize = 1000;
+
+/// Bucket bounds must be finite, strictly increasing and at most 1000.
 pub(crate) fn checked_buckets(metric: &str, bounds: &[f64]) -> Result<Vec<f64>, BuildError> {
     let invalid = |reason: &str| BuildError::InvalidBuckets {
         metric: metric.to_owned(),
@@ -46,6 +50,9 @@ pub(crate) fn checked_buckets(metric: &str, bounds: &[f64]) -> Result<Vec<f64>, 
     }
     if bounds.windows(2).any(|pair| pair[0] >= pair[1]) {
         return Err(invalid("bounds must be strictly increasing"));
+    }
+    if bounds.len() > MAX_BOUNDS {
+        return Err(invalid("at most 1000 bounds"));
     }
     Ok(bounds.to_vec())
 }
@@ -63,6 +70,9 @@ mod tests {
         );
         assert!(checked_buckets("m", &[]).is_err());
         assert!(checked_buckets("m", &[1.0, f64::INFINITY]).is_err());
+        let many: Vec<f64> = (0..1001).map(f64::from).collect();
+        assert!(checked_buckets("m", &many[..1000]).is_ok());
+        assert!(checked_buckets("m", &many).is_err());
     }
 
     #[test]

@@ -7,9 +7,14 @@
 //!
 //! Knows nothing of the builder, the exporter or HTTP: they sit on top.
 
+mod cells;
 mod config;
-mod histograms;
 mod metrics_store;
+mod names;
+mod numbers;
+mod registry;
+mod render;
+mod series;
 mod shared_recorder;
 mod upkeep;
 mod vitals_store;

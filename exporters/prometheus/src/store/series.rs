@@ -1,0 +1,169 @@
+//! Counter, gauge and histogram series on per-thread cells.
+//!
+//! - A counter is one integer cell; `absolute` (a value read from
+//!   elsewhere) is kept apart and the counter shows the larger of the two,
+//!   as the stock recorder's `fetch_max` does.
+//! - A gauge is a float cell of increments (exact across threads: each
+//!   thread adds to its own cell) plus a `base` written by `set`: `set(v)`
+//!   stores `v - (sum of increments so far)`, so the gauge reads `v` plus
+//!   whatever is added after it, and the last `set` wins.
+//! - A histogram is one integer cell per bucket and a float cell for the
+//!   sum; `_count` is the sum of the buckets, so it always equals `+Inf`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use metrics::{CounterFn, GaugeFn, HistogramFn};
+
+use crate::store::cells::{Cells, Index, Totals};
+
+/// One counter series.
+#[derive(Debug)]
+pub(crate) struct CounterSeries {
+    cells: Arc<Cells>,
+    at: Index,
+    absolute: AtomicU64,
+}
+
+impl CounterSeries {
+    pub(crate) fn new(cells: Arc<Cells>, at: Index) -> Self {
+        Self {
+            cells,
+            at,
+            absolute: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn value(&self, totals: &Totals<'_>) -> u64 {
+        totals
+            .int(self.at)
+            .max(self.absolute.load(Ordering::Relaxed))
+    }
+}
+
+impl CounterFn for CounterSeries {
+    fn increment(&self, value: u64) {
+        self.cells.add_int(self.at, value);
+    }
+
+    fn absolute(&self, value: u64) {
+        self.absolute.fetch_max(value, Ordering::Relaxed);
+    }
+}
+
+/// One gauge series.
+#[derive(Debug)]
+pub(crate) struct GaugeSeries {
+    cells: Arc<Cells>,
+    at: Index,
+    /// `f64` bits: the last `set` minus the increments before it.
+    base: AtomicU64,
+}
+
+impl GaugeSeries {
+    pub(crate) fn new(cells: Arc<Cells>, at: Index) -> Self {
+        Self {
+            cells,
+            at,
+            base: AtomicU64::new(0f64.to_bits()),
+        }
+    }
+
+    pub(crate) fn value(&self, totals: &Totals<'_>) -> f64 {
+        f64::from_bits(self.base.load(Ordering::Relaxed)) + totals.float(self.at)
+    }
+}
+
+impl GaugeFn for GaugeSeries {
+    fn increment(&self, value: f64) {
+        self.cells.add_float(self.at, value);
+    }
+
+    fn decrement(&self, value: f64) {
+        self.cells.add_float(self.at, -value);
+    }
+
+    fn set(&self, value: f64) {
+        // An increment racing this read lands either before it (cancelled
+        // by `base`) or after it (added to `value`): never counted twice.
+        let increments = self.cells.read().float(self.at);
+        self.base
+            .store((value - increments).to_bits(), Ordering::Relaxed);
+    }
+}
+
+/// One histogram series.
+#[derive(Debug)]
+pub(crate) struct HistogramSeries {
+    cells: Arc<Cells>,
+    pub(crate) bounds: Arc<Bounds>,
+    /// The first of `bounds.len() + 1` integer cells; the last is `+Inf`.
+    counts_at: Index,
+    sum_at: Index,
+}
+
+/// A histogram's bucket bounds with their `le` values rendered once.
+#[derive(Debug)]
+pub(crate) struct Bounds {
+    pub(crate) values: Box<[f64]>,
+    /// `le` label values, `+Inf` last.
+    pub(crate) labels: Box<[Box<str>]>,
+}
+
+impl Bounds {
+    pub(crate) fn new(values: &[f64]) -> Self {
+        let labels = values
+            .iter()
+            .map(|bound| crate::store::numbers::float(*bound).into())
+            .chain(std::iter::once("+Inf".into()))
+            .collect();
+        Self {
+            values: values.into(),
+            labels,
+        }
+    }
+
+    /// Cells a series with these bounds takes: one per bucket and `+Inf`.
+    pub(crate) fn buckets(&self) -> usize {
+        self.values.len() + 1
+    }
+}
+
+impl HistogramSeries {
+    pub(crate) fn new(
+        cells: Arc<Cells>,
+        bounds: Arc<Bounds>,
+        counts_at: Index,
+        sum_at: Index,
+    ) -> Self {
+        Self {
+            cells,
+            bounds,
+            counts_at,
+            sum_at,
+        }
+    }
+
+    /// Non-cumulative bucket counts, `+Inf` last, and the sum.
+    pub(crate) fn read(&self, totals: &Totals<'_>, counts: &mut Vec<u64>) -> f64 {
+        counts.clear();
+        counts.extend(
+            (0..self.bounds.buckets() as Index).map(|bucket| totals.int(self.counts_at + bucket)),
+        );
+        totals.float(self.sum_at)
+    }
+}
+
+impl HistogramFn for HistogramSeries {
+    fn record(&self, value: f64) {
+        // `le` semantics: the first bound at or above the value; NaN goes
+        // to `+Inf` (it is above no bound and below none).
+        let bucket = if value.is_nan() {
+            self.bounds.values.len()
+        } else {
+            self.bounds.values.partition_point(|bound| *bound < value)
+        };
+        self.cells
+            .add_int_and_float(self.counts_at + bucket as Index, 1, self.sum_at, value);
+    }
+}
