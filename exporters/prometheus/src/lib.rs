@@ -119,6 +119,7 @@ pub use crate::negotiate::Format;
 #[cfg(feature = "push")]
 pub use crate::push::Pusher;
 pub use crate::server::Server;
+pub use crate::store::exemplars;
 pub use crate::store::{MetricsStore, StoreConfig, StoreFactory, VitalsStore};
 #[cfg(feature = "tls")]
 pub use crate::tls::TlsConfig;

@@ -9,6 +9,7 @@
 
 mod cells;
 mod config;
+pub mod exemplars;
 mod metrics_store;
 mod names;
 mod numbers;

@@ -15,6 +15,7 @@ use metrics::{Counter, Gauge, Histogram, Key, KeyName, SharedString, Unit};
 
 use crate::store::cells::{CAPACITY, CHUNK, Cells, Index};
 use crate::store::config::{StoreConfig, checked_buckets};
+use crate::store::exemplars::{ExemplarSource, Exemplars};
 use crate::store::names::{escape_value, sanitize_label, sanitize_name};
 use crate::store::series::{Bounds, CounterSeries, GaugeSeries, HistogramSeries};
 
@@ -103,6 +104,8 @@ pub(crate) struct Registry {
     bounds: HashMap<String, Arc<Bounds>>,
     state: RwLock<State>,
     refused: [AtomicU64; 2],
+    /// Given to every counter and histogram created after it is set.
+    exemplars: Option<ExemplarSource>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -125,7 +128,13 @@ impl Registry {
                 .collect(),
             state: RwLock::default(),
             refused: [const { AtomicU64::new(0) }; 2],
+            exemplars: None,
         }
+    }
+
+    /// Counters and histograms created from now on ask `source` for exemplars.
+    pub(crate) fn set_exemplar_source(&mut self, source: ExemplarSource) {
+        self.exemplars = Some(source);
     }
 
     pub(crate) fn cells(&self) -> &Cells {
@@ -222,10 +231,15 @@ impl Registry {
             return Ok(series);
         }
         let cells = Arc::clone(&self.cells);
+        let exemplars = |slots| {
+            self.exemplars
+                .as_ref()
+                .map(|source| Exemplars::new(source, slots))
+        };
         let series = match bounds {
             None if kind == Kind::Counter => {
                 let at = allocate(&mut state.next_int, 1)?;
-                Series::Counter(Arc::new(CounterSeries::new(cells, at)))
+                Series::Counter(Arc::new(CounterSeries::new(cells, at, exemplars(1))))
             }
             None => {
                 let at = allocate(&mut state.next_float, 1)?;
@@ -234,8 +248,12 @@ impl Registry {
             Some(bounds) => {
                 let counts_at = allocate(&mut state.next_int, bounds.buckets())?;
                 let sum_at = allocate(&mut state.next_float, 1)?;
+                let slots = exemplars(bounds.buckets());
                 Series::Histogram(Arc::new(HistogramSeries::new(
-                    cells, bounds, counts_at, sum_at,
+                    cells,
+                    bounds,
+                    (counts_at, sum_at),
+                    slots,
                 )))
             }
         };

@@ -5,12 +5,14 @@
 //! created; numbers are written without allocating. OpenMetrics adds what
 //! text 0.0.4 has no words for: `# UNIT` (when the unit is the name's
 //! suffix, as the format requires), `_created` for counters and histograms,
-//! `info` for `*_info` gauges that read 1, and `# EOF`.
+//! `info` for `*_info` gauges that read 1, exemplars on counters and
+//! buckets, and `# EOF`.
 
 use metrics::Unit;
 
 use crate::negotiate::Format;
 use crate::store::cells::Totals;
+use crate::store::exemplars::Exemplars;
 use crate::store::names::escape_help;
 use crate::store::numbers::{push_float, push_int};
 use crate::store::registry::{Entry, FamilySnapshot, Kind, Refusal, Registry, Series};
@@ -78,6 +80,7 @@ impl Writer<'_> {
             };
             self.sample(&sample, &entry.labels, None);
             push_int(self.out, series.value(totals));
+            self.exemplar(series.exemplars.as_ref(), 0);
             self.out.push('\n');
             self.created(family_name, entry);
         }
@@ -125,10 +128,11 @@ impl Writer<'_> {
             };
             let sum = series.read(totals, &mut counts);
             let mut cumulative = 0_u64;
-            for (count, le) in counts.iter().zip(series.bounds.labels.iter()) {
+            for (index, (count, le)) in counts.iter().zip(series.bounds.labels.iter()).enumerate() {
                 cumulative += count;
                 self.sample(&bucket, &entry.labels, Some(le));
                 push_int(self.out, cumulative);
+                self.exemplar(series.exemplars.as_ref(), index);
                 self.out.push('\n');
             }
             self.sample(&sum_name, &entry.labels, None);
@@ -188,6 +192,14 @@ impl Writer<'_> {
             self.out.push('}');
         }
         self.out.push(' ');
+    }
+
+    /// An exemplar after a counter's or a bucket's value (OpenMetrics only:
+    /// text 0.0.4 has no syntax for them).
+    fn exemplar(&mut self, exemplars: Option<&Exemplars>, slot: usize) {
+        if let Some(exemplars) = exemplars.filter(|_| self.openmetrics) {
+            exemplars.write(slot, self.out);
+        }
     }
 
     /// OpenMetrics `<family>_created`: when the series was created.

@@ -9,6 +9,8 @@
 //!   whatever is added after it, and the last `set` wins.
 //! - A histogram is one integer cell per bucket and a float cell for the
 //!   sum; `_count` is the sum of the buckets, so it always equals `+Inf`.
+//!   Non-finite observations are counted (NaN and +Inf in `+Inf`, -Inf in
+//!   the first bucket) but not summed, so `_sum` stays a number.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use metrics::{CounterFn, GaugeFn, HistogramFn};
 
 use crate::store::cells::{Cells, Index, Totals};
+use crate::store::exemplars::Exemplars;
 
 /// One counter series.
 #[derive(Debug)]
@@ -23,14 +26,17 @@ pub(crate) struct CounterSeries {
     cells: Arc<Cells>,
     at: Index,
     absolute: AtomicU64,
+    /// One slot, when the store has an exemplar source.
+    pub(crate) exemplars: Option<Exemplars>,
 }
 
 impl CounterSeries {
-    pub(crate) fn new(cells: Arc<Cells>, at: Index) -> Self {
+    pub(crate) fn new(cells: Arc<Cells>, at: Index, exemplars: Option<Exemplars>) -> Self {
         Self {
             cells,
             at,
             absolute: AtomicU64::new(0),
+            exemplars,
         }
     }
 
@@ -44,6 +50,9 @@ impl CounterSeries {
 impl CounterFn for CounterSeries {
     fn increment(&self, value: u64) {
         self.cells.add_int(self.at, value);
+        if let Some(exemplars) = &self.exemplars {
+            exemplars.offer(0, value as f64);
+        }
     }
 
     fn absolute(&self, value: u64) {
@@ -100,6 +109,8 @@ pub(crate) struct HistogramSeries {
     /// The first of `bounds.len() + 1` integer cells; the last is `+Inf`.
     counts_at: Index,
     sum_at: Index,
+    /// One slot per bucket, when the store has an exemplar source.
+    pub(crate) exemplars: Option<Exemplars>,
 }
 
 /// A histogram's bucket bounds with their `le` values rendered once.
@@ -133,14 +144,15 @@ impl HistogramSeries {
     pub(crate) fn new(
         cells: Arc<Cells>,
         bounds: Arc<Bounds>,
-        counts_at: Index,
-        sum_at: Index,
+        (counts_at, sum_at): (Index, Index),
+        exemplars: Option<Exemplars>,
     ) -> Self {
         Self {
             cells,
             bounds,
             counts_at,
             sum_at,
+            exemplars,
         }
     }
 
@@ -163,7 +175,16 @@ impl HistogramFn for HistogramSeries {
         } else {
             self.bounds.values.partition_point(|bound| *bound < value)
         };
-        self.cells
-            .add_int_and_float(self.counts_at + bucket as Index, 1, self.sum_at, value);
+        let at = self.counts_at + bucket as Index;
+        if value.is_finite() {
+            self.cells.add_int_and_float(at, 1, self.sum_at, value);
+        } else {
+            // Counted, but kept out of the sum: one NaN (or +Inf and -Inf)
+            // would make it NaN for good, which OpenMetrics forbids.
+            self.cells.add_int(at, 1);
+        }
+        if let Some(exemplars) = &self.exemplars {
+            exemplars.offer(bucket, value);
+        }
     }
 }
