@@ -83,6 +83,15 @@
 //!   [`Exporter::start_push`], [`Pusher`]).
 //! - `tls`: TLS for the standalone server via rustls and `ring`
 //!   ([`TlsConfig`], [`ExporterBuilder::tls`]).
+//!
+//! Off by default:
+//! - `opentelemetry`: [`exemplars::trace_context`], exemplars carrying the
+//!   trace and span ids of the current `tracing` span (tracing-opentelemetry).
+//!
+//! ## Exemplars
+//! [`ExporterBuilder::exemplars`] gives the store a source it asks at every
+//! counter increment and histogram observation; OpenMetrics scrapes show
+//! the latest exemplar per counter and per bucket (see [`exemplars`]).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -6,7 +6,8 @@ use crate::store::names::{escape_value, sanitize_label};
 /// label set may have, as OpenMetrics 1.0 requires.
 pub const MAX_EXEMPLAR_CHARS: usize = 128;
 
-/// The label set of one exemplar, as an [`ExemplarSource`] fills it.
+/// The label set of one exemplar, as an
+/// [`ExemplarSource`](crate::exemplars::ExemplarSource) fills it.
 ///
 /// ```
 /// use vitals_prometheus::exemplars::ExemplarLabels;
