@@ -17,8 +17,9 @@
 //! The recorder the facade users share is chosen by `VITALS_BENCH_RECORDER`:
 //! `stock` (default) is metrics-exporter-prometheus's own recorder, which the
 //! alternatives are normally used with; `vitals` is the `vitals-prometheus`
-//! exporter's store (stock counters and gauges, fixed-bucket histograms),
-//! which is what a vitals service runs.
+//! exporter's store (per-thread cells for every series), which is what a
+//! vitals service runs; `vitals-exemplars` is that store with an exemplar
+//! source on every counter and histogram.
 //!
 //! Run with `cargo bench -p vitals-bench-rpc --bench instrument_rpc`;
 //! figures go in BENCHMARKS.md.
@@ -175,14 +176,21 @@ fn prometheus_client_call(x: u64) -> u64 {
 /// Installs the shared global recorder; returns a way to render it.
 fn install_recorder() -> Box<dyn Fn() -> String> {
     match std::env::var("VITALS_BENCH_RECORDER").as_deref() {
-        Ok("vitals") => {
-            let exporter = vitals_prometheus::Exporter::builder(vitals_prometheus::build_info!())
-                .default_buckets(&BUCKETS)
-                .expect("valid buckets")
-                .process_metrics(false)
-                .install()
-                .expect("the only global recorder");
-            println!("recorder: vitals-prometheus store");
+        Ok(choice @ ("vitals" | "vitals-exemplars")) => {
+            let mut builder =
+                vitals_prometheus::Exporter::builder(vitals_prometheus::build_info!())
+                    .default_buckets(&BUCKETS)
+                    .expect("valid buckets")
+                    .process_metrics(false);
+            if choice == "vitals-exemplars" {
+                // What a trace-context source adds per call, without the
+                // cost of finding the span (that is the tracer's).
+                builder = builder.exemplars(|labels| {
+                    labels.push("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736");
+                });
+            }
+            let exporter = builder.install().expect("the only global recorder");
+            println!("recorder: vitals-prometheus store ({choice})");
             Box::new(move || exporter.render(vitals_prometheus::Format::Text))
         }
         Ok("stock") | Err(_) => {
@@ -197,7 +205,9 @@ fn install_recorder() -> Box<dyn Fn() -> String> {
             Box::new(move || handle.render())
         }
         Ok(other) => {
-            panic!("unknown `VITALS_BENCH_RECORDER` value `{other}`; expected `stock` or `vitals`")
+            panic!(
+                "unknown `VITALS_BENCH_RECORDER` value `{other}`; expected `stock`, `vitals` or `vitals-exemplars`"
+            )
         }
     }
 }

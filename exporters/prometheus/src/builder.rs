@@ -285,6 +285,12 @@ impl ExporterBuilder {
     /// counter and per bucket, within OpenMetrics' 128-character limit;
     /// text 0.0.4 has no exemplars. Applies to the default store only.
     ///
+    /// The layers record when a response (or its body) ends, so the request
+    /// span must be current then: put the layer that makes it outside the
+    /// metrics layer, e.g. `.layer(HttpMetricsLayer::new())` followed by
+    /// `.layer(TraceLayer::new_for_http())` (tower-http enters its span
+    /// whenever the response and its body are polled).
+    ///
     /// ```
     /// use vitals_prometheus::{BuildInfo, Exporter, Format};
     ///
@@ -299,8 +305,9 @@ impl ExporterBuilder {
     ///     metrics::counter!("shop_orders_total").increment(1);
     /// });
     /// let page = exporter.render(Format::OpenMetrics);
+    /// // The exemplar: its labels, its value and when it was recorded.
     /// assert!(page.contains(
-    ///     "shop_orders_total 1 # {trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\"} 1\n"
+    ///     "shop_orders_total 1 # {trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\"} 1 "
     /// ));
     /// # Ok::<(), vitals_prometheus::BuildError>(())
     /// ```

@@ -386,8 +386,8 @@ fn gauges_are_exact_across_threads_and_set_wins_over_earlier_increments() {
 }
 
 /// Counters recorded by threads that have since ended keep their counts:
-/// each thread's cells are folded into the store when it exits, never
-/// counted twice or dropped, whichever way that races a render.
+/// a thread's cells pass to the next thread that takes its slot, and are
+/// never counted twice or dropped, whichever way that races a render.
 #[test]
 fn counts_of_ended_threads_are_kept_exactly() {
     let exporter = Exporter::builder(BuildInfo::new("store", "1.0.0"))

@@ -126,6 +126,45 @@ async fn prometheus_stores_the_trace_ids_of_the_calls_it_scraped() {
             recorded.len()
         );
     }
+
+    // The HTTP layer, inside tower-http's TraceLayer (which creates the
+    // request span and enters it whenever the response and its body are
+    // polled): its counter and histogram carry the request's trace id.
+    let app = axum::Router::new()
+        .route(
+            "/orders",
+            axum::routing::get(|| async {
+                tracing::Span::current()
+                    .context()
+                    .span()
+                    .span_context()
+                    .trace_id()
+                    .to_string()
+            }),
+        )
+        .layer(vitals::middleware::HttpMetricsLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let address = listener.local_addr().unwrap();
+    let api = tokio::spawn(async move { axum::serve(listener, app).await });
+    let trace_id = get(address, "/orders", &[]).await.body;
+    assert_eq!(trace_id.len(), 32, "{trace_id}");
+    let openmetrics = exporter.render(Format::OpenMetrics);
+    let exemplar = format!("trace_id=\"{trace_id}\"");
+    for series in [
+        "http_server_requests_total{",
+        "http_server_request_duration_seconds_bucket{",
+    ] {
+        assert!(
+            openmetrics
+                .lines()
+                .any(|line| line.starts_with(series) && line.contains(&exemplar)),
+            "no `{series}` line carries {exemplar}:\n{openmetrics}"
+        );
+    }
+    api.abort();
     let _ = provider.shutdown();
 }
 
@@ -149,13 +188,14 @@ fn an_oversized_label_set_or_a_non_finite_value_never_breaks_the_exposition() {
     });
     let openmetrics = exporter.render(Format::OpenMetrics);
     let trace = format!("trace_id=\"{}\"", "a".repeat(32));
+    // Each exemplar ends with the time it was recorded.
     assert!(
-        openmetrics.contains(&format!("bounded_calls_total 2 # {{{trace}}} 2\n")),
+        openmetrics.contains(&format!("bounded_calls_total 2 # {{{trace}}} 2 ")),
         "{openmetrics}"
     );
     assert!(
         openmetrics.contains(&format!(
-            "bounded_wait_seconds_bucket{{le=\"0.25\"}} 1 # {{{trace}}} 0.2\n"
+            "bounded_wait_seconds_bucket{{le=\"0.25\"}} 1 # {{{trace}}} 0.2 "
         )),
         "{openmetrics}"
     );

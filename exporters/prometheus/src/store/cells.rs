@@ -2,23 +2,25 @@
 //!
 //! Every series owns a few cell indices (a counter one integer cell, a gauge
 //! one float cell, a histogram one integer cell per bucket and a float cell
-//! for its sum). Each thread that records gets its own [`Slab`] of cells per
-//! store, so a hot series touched by every core bounces no cache line: a
-//! thread only ever writes its own slab, with a plain load and store (no
-//! atomic read-modify-write, no compare-and-swap loop for floats). A scrape
-//! sums the index over every slab.
+//! for its sum). Each recording thread holds a slot, and each slot has its
+//! own [`Slab`] of cells per store, so a hot series touched by every core
+//! bounces no cache line: a live thread is the only writer of its slot's
+//! cells and writes them with a plain load and store (no atomic
+//! read-modify-write, no compare-and-swap loop for floats). A scrape sums
+//! the index over every slot.
 //!
-//! A thread's slab outlives the thread's writes: when the thread ends, its
-//! numbers are folded into the store's `retired` slab under the write lock,
-//! so a scrape (holding the read lock) sees them either in the thread's slab
-//! or in `retired`, never in both or neither, and totals never go back.
+//! Finding the calling thread's cells is one thread-local load and one
+//! `OnceLock` read. When a thread ends, its slot (and the counts in its
+//! cells) passes to the next thread that starts recording, so nothing has to
+//! be moved and totals never go back.
 //!
-//! Memory: 8 bytes per cell per thread that touched the cell's chunk, plus a
-//! 16 KiB directory per thread and store; nothing grows with observations.
+//! Memory: 8 bytes per cell per slot whose thread touched the cell's chunk,
+//! plus a 16 KiB directory per slot and store; nothing grows with
+//! observations.
 
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, PoisonError, RwLock, RwLockReadGuard, Weak};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, RwLockReadGuard};
 
 /// Cells per chunk; a chunk is allocated on a thread's first write into it.
 pub(crate) const CHUNK: usize = 1024;
@@ -31,7 +33,7 @@ pub(crate) const CAPACITY: usize = CHUNK * CHUNKS;
 /// A cell index. Integer and float cells are numbered separately.
 pub(crate) type Index = u32;
 
-/// One kind of cells (integers or floats) of one thread, or the retired sum.
+/// One kind of cells (integers or floats) of one slot, or the overflow.
 struct Slab {
     chunks: Box<[OnceLock<Box<[AtomicU64; CHUNK]>>]>,
 }
@@ -89,12 +91,84 @@ impl ThreadCells {
     }
 }
 
+/// Threads' slots: a recording thread takes the lowest free slot on its
+/// first write and gives it back when it ends, so at most this many threads
+/// write at once through their own cells; more than that share the store's
+/// `overflow` cells (atomically, so they stay exact, only slower).
+const MAX_SLOTS: usize = 256;
+/// The calling thread has no slot yet.
+const UNASSIGNED: u32 = u32::MAX;
+/// The calling thread writes through `overflow` (every slot taken, or the
+/// thread is ending and can no longer give a slot back).
+const OVERFLOW: u32 = u32::MAX - 1;
+
+thread_local! {
+    /// This thread's slot; const and without a destructor, so reading it
+    /// is one load on every write.
+    static SLOT: Cell<u32> = const { Cell::new(UNASSIGNED) };
+    /// Gives the slot back when the thread ends.
+    static SLOT_OWNER: SlotOwner = const { SlotOwner };
+}
+
+/// Slots given back by ended threads.
+static FREE_SLOTS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// Slots never handed out yet start here.
+static NEXT_SLOT: AtomicU32 = AtomicU32::new(0);
+
+struct SlotOwner;
+
+impl Drop for SlotOwner {
+    fn drop(&mut self) {
+        // Whatever this thread records after this goes through `overflow`:
+        // the slot may be another thread's by then.
+        let slot = SLOT.replace(OVERFLOW);
+        if (slot as usize) < MAX_SLOTS {
+            FREE_SLOTS
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(slot);
+        }
+    }
+}
+
+/// The calling thread's slot, taken on first use.
+fn slot() -> u32 {
+    let slot = SLOT.get();
+    if slot != UNASSIGNED {
+        return slot;
+    }
+    // Register the owner first: a thread already ending cannot give a slot
+    // back, so it must not take one.
+    let slot = if SLOT_OWNER.try_with(|_| ()).is_ok() {
+        let free = FREE_SLOTS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        free.or_else(|| {
+            let next = NEXT_SLOT.fetch_add(1, Ordering::Relaxed);
+            // Past the last slot the counter stays past it (no wrap-around
+            // in practice: one increment per thread start).
+            ((next as usize) < MAX_SLOTS).then_some(next)
+        })
+        .unwrap_or(OVERFLOW)
+    } else {
+        OVERFLOW
+    };
+    SLOT.set(slot);
+    slot
+}
+
 /// Every thread's cells of one store.
 pub(crate) struct Cells {
+    /// Per slot: the cells of whichever thread holds the slot. A slot's
+    /// cells outlive its threads, so an ended thread's counts stay where
+    /// they are and the next holder adds to them: no writer ever shares a
+    /// cell with another live writer.
+    slots: Box<[OnceLock<Arc<ThreadCells>>]>,
+    /// The slots' cells made so far, for readers.
     threads: RwLock<Vec<Arc<ThreadCells>>>,
-    /// What ended threads recorded; also written directly (atomically) by a
-    /// thread whose thread-locals are already gone.
-    retired: ThreadCells,
+    /// Written atomically by threads without a slot.
+    overflow: ThreadCells,
 }
 
 impl std::fmt::Debug for Cells {
@@ -105,29 +179,12 @@ impl std::fmt::Debug for Cells {
     }
 }
 
-thread_local! {
-    /// This thread's cells, one entry per store it has recorded into.
-    static LOCAL: LocalCells = const { LocalCells(RefCell::new(Vec::new())) };
-}
-
-/// A thread's entries; folds them into their stores when the thread ends.
-struct LocalCells(RefCell<Vec<(Weak<Cells>, Arc<ThreadCells>)>>);
-
-impl Drop for LocalCells {
-    fn drop(&mut self) {
-        for (cells, mine) in self.0.get_mut().drain(..) {
-            if let Some(cells) = cells.upgrade() {
-                cells.retire(&mine);
-            }
-        }
-    }
-}
-
 impl Cells {
     pub(crate) fn new() -> Arc<Self> {
         Arc::new(Self {
+            slots: (0..MAX_SLOTS).map(|_| OnceLock::new()).collect(),
             threads: RwLock::new(Vec::new()),
-            retired: ThreadCells::new(),
+            overflow: ThreadCells::new(),
         })
     }
 
@@ -135,104 +192,61 @@ impl Cells {
         self.threads.read().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The calling thread's cells of this store, made on its first write;
+    /// `None` for a thread without a slot.
+    fn mine(&self) -> Option<&ThreadCells> {
+        let cells = self.slots.get(slot() as usize)?;
+        Some(cells.get_or_init(|| {
+            let mine = Arc::new(ThreadCells::new());
+            self.threads
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(Arc::clone(&mine));
+            mine
+        }))
+    }
+
     /// Adds `n` to integer cell `index` of the calling thread.
-    pub(crate) fn add_int(self: &Arc<Self>, index: Index, n: u64) {
-        if !self.with_mine(|mine| mine.add_int(index, n)) {
-            self.retired
-                .ints
-                .cell(index)
-                .fetch_add(n, Ordering::Relaxed);
+    pub(crate) fn add_int(&self, index: Index, n: u64) {
+        match self.mine() {
+            Some(mine) => mine.add_int(index, n),
+            None => {
+                self.overflow
+                    .ints
+                    .cell(index)
+                    .fetch_add(n, Ordering::Relaxed);
+            }
         }
     }
 
     /// Adds `delta` to float cell `index` of the calling thread.
-    pub(crate) fn add_float(self: &Arc<Self>, index: Index, delta: f64) {
-        if !self.with_mine(|mine| mine.add_float(index, delta)) {
-            add_float_atomically(self.retired.floats.cell(index), delta);
+    pub(crate) fn add_float(&self, index: Index, delta: f64) {
+        match self.mine() {
+            Some(mine) => mine.add_float(index, delta),
+            None => add_float_atomically(self.overflow.floats.cell(index), delta),
         }
     }
 
     /// Both of the above with one lookup of the thread's cells (a histogram
     /// observation: a bucket and the sum).
-    pub(crate) fn add_int_and_float(
-        self: &Arc<Self>,
-        int: Index,
-        n: u64,
-        float: Index,
-        delta: f64,
-    ) {
-        let recorded = self.with_mine(|mine| {
-            mine.add_int(int, n);
-            mine.add_float(float, delta);
-        });
-        if !recorded {
-            self.retired.ints.cell(int).fetch_add(n, Ordering::Relaxed);
-            add_float_atomically(self.retired.floats.cell(float), delta);
-        }
-    }
-
-    /// Runs `f` on the calling thread's cells of this store, made on first
-    /// use; `false` while the thread's locals are being destroyed.
-    fn with_mine(self: &Arc<Self>, f: impl FnOnce(&ThreadCells)) -> bool {
-        LOCAL
-            .try_with(|local| {
-                let mut entries = local.0.borrow_mut();
-                let found = entries
-                    .iter()
-                    .position(|(cells, _)| std::ptr::eq(cells.as_ptr(), Arc::as_ptr(self)));
-                let position = match found {
-                    Some(position) => position,
-                    None => {
-                        // Entries of dropped stores go as a new one comes.
-                        entries.retain(|(cells, _)| cells.strong_count() > 0);
-                        let mine = Arc::new(ThreadCells::new());
-                        self.threads
-                            .write()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .push(Arc::clone(&mine));
-                        entries.push((Arc::downgrade(self), mine));
-                        entries.len() - 1
-                    }
-                };
-                f(&entries[position].1);
-            })
-            .is_ok()
-    }
-
-    /// Moves an ended thread's numbers into `retired`, atomically for readers.
-    fn retire(&self, mine: &Arc<ThreadCells>) {
-        let mut threads = self.threads.write().unwrap_or_else(PoisonError::into_inner);
-        threads.retain(|thread| !Arc::ptr_eq(thread, mine));
-        for (chunk_index, chunk) in mine.ints.chunks.iter().enumerate() {
-            let Some(chunk) = chunk.get() else { continue };
-            for (offset, cell) in chunk.iter().enumerate() {
-                let n = cell.load(Ordering::Relaxed);
-                if n != 0 {
-                    let index = (chunk_index * CHUNK + offset) as Index;
-                    self.retired
-                        .ints
-                        .cell(index)
-                        .fetch_add(n, Ordering::Relaxed);
-                }
+    pub(crate) fn add_int_and_float(&self, int: Index, n: u64, float: Index, delta: f64) {
+        match self.mine() {
+            Some(mine) => {
+                mine.add_int(int, n);
+                mine.add_float(float, delta);
             }
-        }
-        for (chunk_index, chunk) in mine.floats.chunks.iter().enumerate() {
-            let Some(chunk) = chunk.get() else { continue };
-            for (offset, cell) in chunk.iter().enumerate() {
-                let bits = cell.load(Ordering::Relaxed);
-                if bits != 0 {
-                    let index = (chunk_index * CHUNK + offset) as Index;
-                    add_float_atomically(self.retired.floats.cell(index), f64::from_bits(bits));
-                }
+            None => {
+                self.overflow.ints.cell(int).fetch_add(n, Ordering::Relaxed);
+                add_float_atomically(self.overflow.floats.cell(float), delta);
             }
         }
     }
 
-    /// A consistent view for reading totals: threads cannot retire meanwhile.
+    /// A view for reading totals.
     pub(crate) fn read(&self) -> Totals<'_> {
         Totals {
             threads: self.lock_threads(),
-            retired: &self.retired,
+            overflow: &self.overflow,
         }
     }
 }
@@ -243,10 +257,10 @@ fn add_float_atomically(cell: &AtomicU64, delta: f64) {
     });
 }
 
-/// Totals of cells over every thread, read while no thread retires.
+/// Totals of cells over every slot and the overflow.
 pub(crate) struct Totals<'a> {
     threads: RwLockReadGuard<'a, Vec<Arc<ThreadCells>>>,
-    retired: &'a ThreadCells,
+    overflow: &'a ThreadCells,
 }
 
 impl Totals<'_> {
@@ -254,7 +268,7 @@ impl Totals<'_> {
     pub(crate) fn int(&self, index: Index) -> u64 {
         self.threads
             .iter()
-            .fold(self.retired.ints.bits(index), |sum, thread| {
+            .fold(self.overflow.ints.bits(index), |sum, thread| {
                 sum.wrapping_add(thread.ints.bits(index))
             })
     }
@@ -262,7 +276,7 @@ impl Totals<'_> {
     /// The sum of float cell `index` over every thread.
     pub(crate) fn float(&self, index: Index) -> f64 {
         self.threads.iter().fold(
-            f64::from_bits(self.retired.floats.bits(index)),
+            f64::from_bits(self.overflow.floats.bits(index)),
             |sum, thread| sum + f64::from_bits(thread.floats.bits(index)),
         )
     }
@@ -270,6 +284,8 @@ impl Totals<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Barrier;
+
     use super::*;
 
     #[test]
@@ -295,8 +311,45 @@ mod tests {
         assert_eq!(totals.int(3), 4002);
         assert_eq!(totals.float(3), 1000.5);
         assert_eq!(totals.int(4), 0);
-        // The four workers ended: their cells were folded into `retired`.
-        assert_eq!(totals.threads.len(), 1);
+    }
+
+    #[test]
+    fn ended_threads_pass_their_slots_on() {
+        let cells = Cells::new();
+        for _ in 0..100 {
+            let cells = Arc::clone(&cells);
+            std::thread::spawn(move || cells.add_int(0, 1))
+                .join()
+                .unwrap();
+        }
+        let totals = cells.read();
+        assert_eq!(totals.int(0), 100);
+        // One thread at a time: slots were reused, not one made per thread
+        // (other tests of this process hold a few meanwhile).
+        assert!(totals.threads.len() < 20, "{} slots", totals.threads.len());
+    }
+
+    #[test]
+    fn threads_past_the_last_slot_stay_exact() {
+        let cells = Cells::new();
+        let threads = MAX_SLOTS + 20;
+        let all_recorded = Barrier::new(threads);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    cells.add_int(1, 1);
+                    cells.add_int_and_float(2, 1, 2, 0.5);
+                    // Every thread holds its slot until all have recorded,
+                    // so at least 20 of them found none.
+                    all_recorded.wait();
+                });
+            }
+        });
+        let totals = cells.read();
+        assert_eq!(totals.int(1), threads as u64);
+        assert_eq!(totals.int(2), threads as u64);
+        assert_eq!(totals.float(2), threads as f64 * 0.5);
+        assert!(cells.overflow.ints.bits(1) >= 20);
     }
 
     #[test]

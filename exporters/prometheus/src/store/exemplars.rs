@@ -16,7 +16,10 @@ pub(crate) mod labels;
 #[cfg(feature = "opentelemetry")]
 mod trace_context;
 
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::store::numbers::push_float;
 
@@ -30,12 +33,25 @@ pub use self::trace_context::trace_context;
 /// it adds the labels of the current context, or none (no exemplar).
 pub type ExemplarSource = Arc<dyn Fn(&mut ExemplarLabels) + Send + Sync>;
 
+/// After its first exemplar, a slot asks the source again at one in this
+/// many of the calling thread's observations: a scrape shows one exemplar
+/// per slot, so asking at every observation would only spend time (the
+/// source finds the current span, the slot takes a lock).
+const SAMPLE_EVERY: u32 = 32;
+
+thread_local! {
+    /// Counts this thread's offers to slots that already hold an exemplar.
+    static OFFERS: Cell<u32> = const { Cell::new(0) };
+}
+
 /// The latest exemplar of one counter or bucket, and a buffer to fill the
 /// next one in without allocating.
 #[derive(Default)]
 struct Slot {
     labels: ExemplarLabels,
     value: f64,
+    /// Seconds since the Unix epoch, when it was recorded.
+    timestamp: f64,
     scratch: ExemplarLabels,
 }
 
@@ -43,6 +59,8 @@ struct Slot {
 pub(crate) struct Exemplars {
     source: ExemplarSource,
     slots: Box<[Mutex<Slot>]>,
+    /// Whether each slot holds an exemplar: an empty one always asks.
+    filled: Box<[AtomicBool]>,
 }
 
 impl std::fmt::Debug for Exemplars {
@@ -58,29 +76,41 @@ impl Exemplars {
         Self {
             source: Arc::clone(source),
             slots: (0..slots).map(|_| Mutex::default()).collect(),
+            filled: (0..slots).map(|_| AtomicBool::new(false)).collect(),
         }
     }
 
-    /// Asks the source for an exemplar of `value` in `slot`. Skipped when
-    /// another thread is filling the slot (it will hold an exemplar just as
-    /// recent) and for non-finite values (an exemplar must be a number).
+    /// Asks the source for an exemplar of `value` in `slot`: always while
+    /// the slot is empty, then at one in [`SAMPLE_EVERY`] of this thread's
+    /// offers. Skipped when another thread is filling the slot (it will hold
+    /// an exemplar just as recent) and for non-finite values (an exemplar
+    /// must be a number).
     pub(crate) fn offer(&self, slot: usize, value: f64) {
+        if self.filled[slot].load(Ordering::Relaxed) {
+            let offers = OFFERS.get().wrapping_add(1);
+            OFFERS.set(offers);
+            if offers % SAMPLE_EVERY != 0 {
+                return;
+            }
+        }
         if !value.is_finite() {
             return;
         }
-        let Ok(mut slot) = self.slots[slot].try_lock() else {
+        let Ok(mut guard) = self.slots[slot].try_lock() else {
             return;
         };
-        let slot = &mut *slot;
-        slot.scratch.clear();
-        (self.source)(&mut slot.scratch);
-        if !slot.scratch.is_empty() {
-            std::mem::swap(&mut slot.labels, &mut slot.scratch);
-            slot.value = value;
+        let filled = &mut *guard;
+        filled.scratch.clear();
+        (self.source)(&mut filled.scratch);
+        if !filled.scratch.is_empty() {
+            std::mem::swap(&mut filled.labels, &mut filled.scratch);
+            filled.value = value;
+            filled.timestamp = now();
+            self.filled[slot].store(true, Ordering::Relaxed);
         }
     }
 
-    /// Appends ` # {labels} value` when `slot` has an exemplar.
+    /// Appends ` # {labels} value timestamp` when `slot` has an exemplar.
     pub(crate) fn write(&self, slot: usize, out: &mut String) {
         let slot = self.slots[slot]
             .lock()
@@ -92,15 +122,37 @@ impl Exemplars {
         out.push_str(slot.labels.as_str());
         out.push_str("} ");
         push_float(out, slot.value);
+        out.push(' ');
+        push_float(out, slot.timestamp);
     }
+}
+
+fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |elapsed| elapsed.as_secs_f64())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The exemplar in `slot` without its timestamp.
+    fn written(exemplars: &Exemplars, slot: usize) -> String {
+        let mut out = String::new();
+        exemplars.write(slot, &mut out);
+        match out.rsplit_once(' ') {
+            Some((exemplar, timestamp)) => {
+                let timestamp: f64 = timestamp.parse().unwrap();
+                assert!(timestamp > 1.6e9, "{out}");
+                exemplar.to_owned()
+            }
+            None => out,
+        }
+    }
+
     #[test]
-    fn the_latest_exemplar_with_labels_is_kept() {
+    fn a_slot_keeps_a_recent_exemplar_with_labels() {
         let next = Arc::new(Mutex::new(Some("a")));
         let source: ExemplarSource = {
             let next = Arc::clone(&next);
@@ -111,22 +163,27 @@ mod tests {
             })
         };
         let exemplars = Exemplars::new(&source, 2);
-        let written = |slot| {
-            let mut out = String::new();
-            exemplars.write(slot, &mut out);
-            out
-        };
-        assert_eq!(written(0), "");
+        assert_eq!(written(&exemplars, 0), "");
+        // An empty slot takes the first exemplar offered.
         exemplars.offer(0, 0.5);
-        assert_eq!(written(0), " # {trace_id=\"a\"} 0.5");
-        // No context: the previous exemplar stays.
+        assert_eq!(written(&exemplars, 0), " # {trace_id=\"a\"} 0.5");
+        // No context: however often asked, the previous exemplar stays.
         *next.lock().unwrap() = None;
-        exemplars.offer(0, 2.0);
-        assert_eq!(written(0), " # {trace_id=\"a\"} 0.5");
+        for _ in 0..SAMPLE_EVERY * 2 {
+            exemplars.offer(0, 2.0);
+        }
+        assert_eq!(written(&exemplars, 0), " # {trace_id=\"a\"} 0.5");
+        // A new context replaces it within `SAMPLE_EVERY` offers; a
+        // non-finite value never does.
         *next.lock().unwrap() = Some("b\"c");
-        exemplars.offer(0, f64::NAN);
-        exemplars.offer(1, 3.0);
-        assert_eq!(written(0), " # {trace_id=\"a\"} 0.5");
-        assert_eq!(written(1), " # {trace_id=\"b\\\"c\"} 3");
+        for _ in 0..SAMPLE_EVERY * 2 {
+            exemplars.offer(0, f64::NAN);
+        }
+        assert_eq!(written(&exemplars, 0), " # {trace_id=\"a\"} 0.5");
+        for _ in 0..SAMPLE_EVERY {
+            exemplars.offer(0, 3.0);
+        }
+        assert_eq!(written(&exemplars, 0), " # {trace_id=\"b\\\"c\"} 3");
+        assert_eq!(written(&exemplars, 1), "");
     }
 }

@@ -2,24 +2,23 @@
 
 /// Metric names: `[a-zA-Z_:][a-zA-Z0-9_:]*`, other characters become `_`.
 pub(crate) fn sanitize_name(name: &str) -> String {
-    sanitize(name, true)
+    sanitized(name, true).collect()
 }
 
-/// Label names: `[a-zA-Z_][a-zA-Z0-9_]*`, other characters become `_`.
-pub(crate) fn sanitize_label(name: &str) -> String {
-    sanitize(name, false)
+/// Appends `name` made valid as a label name (`[a-zA-Z_][a-zA-Z0-9_]*`,
+/// other characters become `_`), without allocating.
+pub(crate) fn push_sanitized_label(out: &mut String, name: &str) {
+    out.extend(sanitized(name, false));
 }
 
-fn sanitize(name: &str, colons: bool) -> String {
-    name.char_indices()
-        .map(|(index, c)| {
-            let valid = c.is_ascii_alphabetic()
-                || c == '_'
-                || (colons && c == ':')
-                || (index > 0 && c.is_ascii_digit());
-            if valid { c } else { '_' }
-        })
-        .collect()
+fn sanitized(name: &str, colons: bool) -> impl Iterator<Item = char> + '_ {
+    name.char_indices().map(move |(index, c)| {
+        let valid = c.is_ascii_alphabetic()
+            || c == '_'
+            || (colons && c == ':')
+            || (index > 0 && c.is_ascii_digit());
+        if valid { c } else { '_' }
+    })
 }
 
 /// Appends a label value with `\`, `"` and newlines escaped (both formats).
@@ -54,7 +53,9 @@ mod tests {
             sanitize_name("9http.requests:total"),
             "_http_requests:total"
         );
-        assert_eq!(sanitize_label("a:b-c1"), "a_b_c1");
+        let mut label = String::new();
+        push_sanitized_label(&mut label, "a:b-c1");
+        assert_eq!(label, "a_b_c1");
         let mut out = String::new();
         escape_value(&mut out, "a\"b\\c\nd");
         assert_eq!(out, "a\\\"b\\\\c\\nd");

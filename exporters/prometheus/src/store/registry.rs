@@ -16,7 +16,7 @@ use metrics::{Counter, Gauge, Histogram, Key, KeyName, SharedString, Unit};
 use crate::store::cells::{CAPACITY, CHUNK, Cells, Index};
 use crate::store::config::{StoreConfig, checked_buckets};
 use crate::store::exemplars::{ExemplarSource, Exemplars};
-use crate::store::names::{escape_value, sanitize_label, sanitize_name};
+use crate::store::names::{escape_value, push_sanitized_label, sanitize_name};
 use crate::store::series::{Bounds, CounterSeries, GaugeSeries, HistogramSeries};
 
 /// What a family holds.
@@ -318,7 +318,7 @@ fn render_labels(key: &Key) -> String {
         if position > 0 {
             out.push(',');
         }
-        out.push_str(&sanitize_label(label.key()));
+        push_sanitized_label(&mut out, label.key());
         out.push_str("=\"");
         escape_value(&mut out, label.value());
         out.push('"');

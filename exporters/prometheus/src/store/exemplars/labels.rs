@@ -1,6 +1,6 @@
 //! The label set of one exemplar, kept within OpenMetrics' limit.
 
-use crate::store::names::{escape_value, sanitize_label};
+use crate::store::names::{escape_value, push_sanitized_label};
 
 /// The most characters (label names and values together) an exemplar's
 /// label set may have, as OpenMetrics 1.0 requires.
@@ -37,7 +37,7 @@ impl ExemplarLabels {
         if !self.rendered.is_empty() {
             self.rendered.push(',');
         }
-        self.rendered.push_str(&sanitize_label(name));
+        push_sanitized_label(&mut self.rendered, name);
         self.rendered.push_str("=\"");
         escape_value(&mut self.rendered, value);
         self.rendered.push('"');
