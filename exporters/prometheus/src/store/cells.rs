@@ -45,11 +45,20 @@ impl Slab {
         }
     }
 
+    #[inline]
     fn cell(&self, index: Index) -> &AtomicU64 {
         let index = index as usize;
-        let chunk = self.chunks[index / CHUNK]
-            .get_or_init(|| Box::new([const { AtomicU64::new(0) }; CHUNK]));
+        let chunk = &self.chunks[index / CHUNK];
+        let chunk = match chunk.get() {
+            Some(chunk) => chunk,
+            None => Self::allocate(chunk),
+        };
         &chunk[index % CHUNK]
+    }
+
+    #[cold]
+    fn allocate(chunk: &OnceLock<Box<[AtomicU64; CHUNK]>>) -> &[AtomicU64; CHUNK] {
+        chunk.get_or_init(|| Box::new([const { AtomicU64::new(0) }; CHUNK]))
     }
 
     /// The raw bits of a cell; 0 (also `0.0`) where nothing was written.
@@ -76,6 +85,7 @@ impl ThreadCells {
     }
 
     // Only the owning thread writes its cells, so load + store is exact.
+    #[inline]
     fn add_int(&self, index: Index, n: u64) {
         let cell = self.ints.cell(index);
         cell.store(
@@ -84,6 +94,7 @@ impl ThreadCells {
         );
     }
 
+    #[inline]
     fn add_float(&self, index: Index, delta: f64) {
         let cell = self.floats.cell(index);
         let sum = f64::from_bits(cell.load(Ordering::Relaxed)) + delta;
@@ -132,11 +143,17 @@ impl Drop for SlotOwner {
 }
 
 /// The calling thread's slot, taken on first use.
+#[inline]
 fn slot() -> u32 {
     let slot = SLOT.get();
     if slot != UNASSIGNED {
         return slot;
     }
+    take_slot()
+}
+
+#[cold]
+fn take_slot() -> u32 {
     // Register the owner first: a thread already ending cannot give a slot
     // back, so it must not take one.
     let slot = if SLOT_OWNER.try_with(|_| ()).is_ok() {
@@ -194,19 +211,29 @@ impl Cells {
 
     /// The calling thread's cells of this store, made on its first write;
     /// `None` for a thread without a slot.
+    #[inline]
     fn mine(&self) -> Option<&ThreadCells> {
         let cells = self.slots.get(slot() as usize)?;
-        Some(cells.get_or_init(|| {
+        match cells.get() {
+            Some(mine) => Some(mine),
+            None => Some(self.make_mine(cells)),
+        }
+    }
+
+    #[cold]
+    fn make_mine<'a>(&'a self, cells: &'a OnceLock<Arc<ThreadCells>>) -> &'a ThreadCells {
+        cells.get_or_init(|| {
             let mine = Arc::new(ThreadCells::new());
             self.threads
                 .write()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(Arc::clone(&mine));
             mine
-        }))
+        })
     }
 
     /// Adds `n` to integer cell `index` of the calling thread.
+    #[inline]
     pub(crate) fn add_int(&self, index: Index, n: u64) {
         match self.mine() {
             Some(mine) => mine.add_int(index, n),
@@ -220,6 +247,7 @@ impl Cells {
     }
 
     /// Adds `delta` to float cell `index` of the calling thread.
+    #[inline]
     pub(crate) fn add_float(&self, index: Index, delta: f64) {
         match self.mine() {
             Some(mine) => mine.add_float(index, delta),
@@ -229,6 +257,7 @@ impl Cells {
 
     /// Both of the above with one lookup of the thread's cells (a histogram
     /// observation: a bucket and the sum).
+    #[inline]
     pub(crate) fn add_int_and_float(&self, int: Index, n: u64, float: Index, delta: f64) {
         match self.mine() {
             Some(mine) => {
