@@ -1,14 +1,63 @@
-//! Names and label values made valid for both exposition formats.
+//! Names and label values made valid for both exposition formats, written
+//! into a [`Sink`]: a `String`, or a [`Matcher`] that checks what would be
+//! written against text written before, without allocating.
+
+/// Where names and values are written.
+pub(crate) trait Sink {
+    fn put(&mut self, c: char);
+    fn put_str(&mut self, text: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, c: char) {
+        self.push(c);
+    }
+    fn put_str(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+/// Whether what is written equals `expected`, compared as it is written.
+pub(crate) struct Matcher<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Matcher<'a> {
+    pub(crate) fn new(expected: &'a str) -> Self {
+        Self {
+            rest: Some(expected),
+        }
+    }
+
+    /// Everything written matched, and nothing of `expected` is left over.
+    pub(crate) fn matched(&self) -> bool {
+        self.rest == Some("")
+    }
+}
+
+impl Sink for Matcher<'_> {
+    fn put(&mut self, c: char) {
+        self.rest = self.rest.and_then(|rest| rest.strip_prefix(c));
+    }
+    fn put_str(&mut self, text: &str) {
+        self.rest = self.rest.and_then(|rest| rest.strip_prefix(text));
+    }
+}
 
 /// Metric names: `[a-zA-Z_:][a-zA-Z0-9_:]*`, other characters become `_`.
 pub(crate) fn sanitize_name(name: &str) -> String {
     sanitized(name, true).collect()
 }
 
-/// Appends `name` made valid as a label name (`[a-zA-Z_][a-zA-Z0-9_]*`,
-/// other characters become `_`), without allocating.
-pub(crate) fn push_sanitized_label(out: &mut String, name: &str) {
-    out.extend(sanitized(name, false));
+/// Writes `name` made valid as a metric name (see [`sanitize_name`]).
+pub(crate) fn push_sanitized_name(out: &mut impl Sink, name: &str) {
+    sanitized(name, true).for_each(|c| out.put(c));
+}
+
+/// Writes `name` made valid as a label name (`[a-zA-Z_][a-zA-Z0-9_]*`,
+/// other characters become `_`).
+pub(crate) fn push_sanitized_label(out: &mut impl Sink, name: &str) {
+    sanitized(name, false).for_each(|c| out.put(c));
 }
 
 fn sanitized(name: &str, colons: bool) -> impl Iterator<Item = char> + '_ {
@@ -21,24 +70,24 @@ fn sanitized(name: &str, colons: bool) -> impl Iterator<Item = char> + '_ {
     })
 }
 
-/// Appends a label value with `\`, `"` and newlines escaped (both formats).
-pub(crate) fn escape_value(out: &mut String, value: &str) {
+/// Writes a label value with `\`, `"` and newlines escaped (both formats).
+pub(crate) fn escape_value(out: &mut impl Sink, value: &str) {
     escape(out, value, true);
 }
 
-/// Appends help text: `\` and newlines escaped, and `"` too in OpenMetrics
+/// Writes help text: `\` and newlines escaped, and `"` too in OpenMetrics
 /// (text 0.0.4 leaves it bare).
-pub(crate) fn escape_help(out: &mut String, help: &str, quotes: bool) {
+pub(crate) fn escape_help(out: &mut impl Sink, help: &str, quotes: bool) {
     escape(out, help, quotes);
 }
 
-fn escape(out: &mut String, text: &str, quotes: bool) {
+fn escape(out: &mut impl Sink, text: &str, quotes: bool) {
     for c in text.chars() {
         match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '"' if quotes => out.push_str("\\\""),
-            c => out.push(c),
+            '\\' => out.put_str("\\\\"),
+            '\n' => out.put_str("\\n"),
+            '"' if quotes => out.put_str("\\\""),
+            c => out.put(c),
         }
     }
 }
@@ -62,5 +111,19 @@ mod tests {
         let mut help = String::new();
         escape_help(&mut help, "say \"hi\"\n", false);
         assert_eq!(help, "say \"hi\"\\n");
+    }
+
+    #[test]
+    fn a_matcher_compares_what_would_be_written() {
+        let written = |expected: &str| {
+            let mut matcher = Matcher::new(expected);
+            push_sanitized_label(&mut matcher, "a-b");
+            escape_value(&mut matcher, "\"x\"");
+            matcher.matched()
+        };
+        assert!(written("a_b\\\"x\\\""));
+        assert!(!written("a_b\\\"x\\\"y"));
+        assert!(!written("a_b\\\"x"));
+        assert!(!written("a-b\\\"x\\\""));
     }
 }

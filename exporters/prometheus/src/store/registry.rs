@@ -16,7 +16,9 @@ use metrics::{Counter, Gauge, Histogram, Key, KeyName, SharedString, Unit};
 use crate::store::cells::{CAPACITY, CHUNK, Cells, Index};
 use crate::store::config::{StoreConfig, checked_buckets};
 use crate::store::exemplars::{ExemplarSource, Exemplars};
-use crate::store::names::{escape_value, push_sanitized_label, sanitize_name};
+use crate::store::names::{
+    Matcher, Sink, escape_value, push_sanitized_label, push_sanitized_name, sanitize_name,
+};
 use crate::store::series::{Bounds, CounterSeries, GaugeSeries, HistogramSeries};
 
 /// What a family holds.
@@ -86,11 +88,35 @@ impl Refusal {
     }
 }
 
+/// A series found by its key's hash. The key itself is not kept (with its
+/// owned name and label strings it would be the largest part of a series);
+/// a hit is confirmed by comparing the key, as it would render, with the
+/// series' family name and labels.
+struct Indexed {
+    family: Arc<str>,
+    labels: Arc<str>,
+    series: Series,
+}
+
+impl Indexed {
+    fn is(&self, key: &Key) -> bool {
+        let mut name = Matcher::new(&self.family);
+        push_sanitized_name(&mut name, key.name());
+        let mut labels = Matcher::new(&self.labels);
+        render_labels(key, &mut labels);
+        name.matched() && labels.matched()
+    }
+}
+
+/// A family's series by rendered labels.
+type Entries = BTreeMap<Arc<str>, Entry>;
+
 #[derive(Default)]
 struct State {
-    by_key: HashMap<Key, Series>,
+    /// `Key::get_hash` -> the first series created or found with that hash.
+    by_hash: HashMap<u64, Indexed>,
     /// Sanitized name -> (kind, labels -> entry).
-    families: BTreeMap<String, (Kind, BTreeMap<Arc<str>, Entry>)>,
+    families: BTreeMap<Arc<str>, (Kind, Entries)>,
     /// Sanitized name -> help and unit, described before or after creation.
     descriptions: HashMap<String, (SharedString, Option<Unit>)>,
     next_int: usize,
@@ -178,13 +204,10 @@ impl Registry {
     /// The series of `key`, created as `kind` if new; `None` (counted) when
     /// it cannot be.
     fn series(&self, key: &Key, kind: Kind) -> Option<Series> {
-        let known = self
-            .state
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .by_key
-            .get(key)
-            .cloned();
+        let known = find(
+            &self.state.read().unwrap_or_else(PoisonError::into_inner),
+            key,
+        );
         let series = match known {
             Some(series) => Ok(series),
             None => self.create(key, kind),
@@ -211,30 +234,44 @@ impl Registry {
         let name = sanitize_name(key.name());
         let bounds = (kind == Kind::Histogram).then(|| self.bounds_for(key.name()));
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(series) = state.by_key.get(key) {
-            return Ok(series.clone());
+        if let Some(series) = find(&state, key) {
+            return Ok(series);
         }
-        let labels: Arc<str> = render_labels(key).into();
+        let mut labels = String::new();
+        render_labels(key, &mut labels);
+        let labels: Arc<str> = labels.into();
         let state = &mut *state;
+        let family: Arc<str> = match state.families.get_key_value(name.as_str()) {
+            Some((family, _)) => Arc::clone(family),
+            None => name.into(),
+        };
         let (family_kind, entries) = state
             .families
-            .entry(name)
+            .entry(Arc::clone(&family))
             .or_insert_with(|| (kind, BTreeMap::new()));
         if *family_kind != kind {
             return Err(Refusal::TypeConflict);
         }
+        let index = |series: &Series| Indexed {
+            family: Arc::clone(&family),
+            labels: Arc::clone(&labels),
+            series: series.clone(),
+        };
         // Another key (labels in another order, or names that sanitize
         // alike) that renders the same is the same series.
         if let Some(entry) = entries.get(&labels) {
             let series = entry.series.clone();
-            state.by_key.insert(key.clone(), series.clone());
+            state
+                .by_hash
+                .entry(key.get_hash())
+                .or_insert_with(|| index(&series));
             return Ok(series);
         }
         let cells = Arc::clone(&self.cells);
         let exemplars = |slots| {
             self.exemplars
                 .as_ref()
-                .map(|source| Exemplars::new(source, slots))
+                .map(|source| Box::new(Exemplars::new(source, slots)))
         };
         let series = match bounds {
             None if kind == Kind::Counter => {
@@ -257,6 +294,10 @@ impl Registry {
                 )))
             }
         };
+        state
+            .by_hash
+            .entry(key.get_hash())
+            .or_insert_with(|| index(&series));
         entries.insert(
             Arc::clone(&labels),
             Entry {
@@ -265,7 +306,6 @@ impl Registry {
                 series: series.clone(),
             },
         );
-        state.by_key.insert(key.clone(), series.clone());
         Ok(series)
     }
 
@@ -284,9 +324,9 @@ impl Registry {
             .iter()
             .filter(|(_, (_, entries))| !entries.is_empty())
             .map(|(name, (kind, entries))| {
-                let description = state.descriptions.get(name);
+                let description = state.descriptions.get(&**name);
                 FamilySnapshot {
-                    name: name.clone(),
+                    name: name.to_string(),
                     kind: *kind,
                     help: description.map(|(help, _)| help.clone()),
                     unit: description.and_then(|(_, unit)| *unit),
@@ -311,19 +351,32 @@ fn allocate(next: &mut usize, count: usize) -> Result<Index, Refusal> {
     Ok(start as Index)
 }
 
-/// `k="v",...` in the key's label order.
-fn render_labels(key: &Key) -> String {
-    let mut out = String::new();
+/// The series of `key`, if it exists: by its hash, or, when another key
+/// holds that hash, by its rendered name and labels.
+fn find(state: &State, key: &Key) -> Option<Series> {
+    let indexed = state.by_hash.get(&key.get_hash())?;
+    if indexed.is(key) {
+        return Some(indexed.series.clone());
+    }
+    let mut labels = String::new();
+    render_labels(key, &mut labels);
+    let (_, entries) = state.families.get(sanitize_name(key.name()).as_str())?;
+    entries
+        .get(labels.as_str())
+        .map(|entry| entry.series.clone())
+}
+
+/// Writes `k="v",...` in the key's label order.
+fn render_labels(key: &Key, out: &mut impl Sink) {
     for (position, label) in key.labels().enumerate() {
         if position > 0 {
-            out.push(',');
+            out.put(',');
         }
-        push_sanitized_label(&mut out, label.key());
-        out.push_str("=\"");
-        escape_value(&mut out, label.value());
-        out.push('"');
+        push_sanitized_label(out, label.key());
+        out.put_str("=\"");
+        escape_value(out, label.value());
+        out.put('"');
     }
-    out
 }
 
 fn now() -> f64 {
@@ -357,6 +410,64 @@ fn declared_after_build(name: &str) -> Option<Arc<Bounds>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn registry() -> Registry {
+        Registry::new(&StoreConfig {
+            default_buckets: vec![1.0],
+            buckets: Vec::new(),
+        })
+    }
+
+    fn value(registry: &Registry, labels: &str) -> Option<u64> {
+        let totals = registry.cells().read();
+        let state = registry.state.read().unwrap();
+        let (_, entries) = state.families.get("jobs_total")?;
+        match &entries.get(labels)?.series {
+            Series::Counter(series) => Some(series.value(&totals)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_key_whose_hash_another_key_holds_still_finds_its_own_series() {
+        let registry = registry();
+        let a = Key::from_parts("jobs_total", vec![metrics::Label::new("kind", "a")]);
+        let b = Key::from_parts("jobs_total", vec![metrics::Label::new("kind", "b")]);
+        registry.counter(&a).increment(1);
+        // Make `b`'s hash point at `a`'s series, as a collision would.
+        {
+            let mut state = registry.state.write().unwrap();
+            let a_index = state.by_hash.remove(&a.get_hash()).unwrap();
+            state.by_hash.insert(b.get_hash(), a_index);
+        }
+        registry.counter(&b).increment(5);
+        registry.counter(&b).increment(5);
+        registry.counter(&a).increment(1);
+        assert_eq!(value(&registry, "kind=\"a\""), Some(2));
+        assert_eq!(value(&registry, "kind=\"b\""), Some(10));
+    }
+
+    #[test]
+    fn keys_that_render_alike_are_one_series() {
+        let registry = registry();
+        let ab = Key::from_parts(
+            "jobs_total",
+            vec![
+                metrics::Label::new("x-y", "1"),
+                metrics::Label::new("z", "2"),
+            ],
+        );
+        let same = Key::from_parts(
+            "jobs_total",
+            vec![
+                metrics::Label::new("x_y", "1"),
+                metrics::Label::new("z", "2"),
+            ],
+        );
+        registry.counter(&ab).increment(1);
+        registry.counter(&same).increment(1);
+        assert_eq!(value(&registry, "x_y=\"1\",z=\"2\""), Some(2));
+    }
 
     #[test]
     fn histogram_runs_never_straddle_a_chunk() {

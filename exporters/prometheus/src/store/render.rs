@@ -80,7 +80,7 @@ impl Writer<'_> {
             };
             self.sample(&sample, &entry.labels, None);
             push_int(self.out, series.value(totals));
-            self.exemplar(series.exemplars.as_ref(), 0);
+            self.exemplar(series.exemplars.as_deref(), 0);
             self.out.push('\n');
             self.created(family_name, entry);
         }
@@ -132,7 +132,7 @@ impl Writer<'_> {
                 cumulative += count;
                 self.sample(&bucket, &entry.labels, Some(le));
                 push_int(self.out, cumulative);
-                self.exemplar(series.exemplars.as_ref(), index);
+                self.exemplar(series.exemplars.as_deref(), index);
                 self.out.push('\n');
             }
             self.sample(&sum_name, &entry.labels, None);

@@ -27,11 +27,11 @@ pub(crate) struct CounterSeries {
     at: Index,
     absolute: AtomicU64,
     /// One slot, when the store has an exemplar source.
-    pub(crate) exemplars: Option<Exemplars>,
+    pub(crate) exemplars: Option<Box<Exemplars>>,
 }
 
 impl CounterSeries {
-    pub(crate) fn new(cells: Arc<Cells>, at: Index, exemplars: Option<Exemplars>) -> Self {
+    pub(crate) fn new(cells: Arc<Cells>, at: Index, exemplars: Option<Box<Exemplars>>) -> Self {
         Self {
             cells,
             at,
@@ -110,7 +110,7 @@ pub(crate) struct HistogramSeries {
     counts_at: Index,
     sum_at: Index,
     /// One slot per bucket, when the store has an exemplar source.
-    pub(crate) exemplars: Option<Exemplars>,
+    pub(crate) exemplars: Option<Box<Exemplars>>,
 }
 
 /// A histogram's bucket bounds with their `le` values rendered once.
@@ -145,7 +145,7 @@ impl HistogramSeries {
         cells: Arc<Cells>,
         bounds: Arc<Bounds>,
         (counts_at, sum_at): (Index, Index),
-        exemplars: Option<Exemplars>,
+        exemplars: Option<Box<Exemplars>>,
     ) -> Self {
         Self {
             cells,
