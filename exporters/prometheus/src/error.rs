@@ -82,11 +82,21 @@ pub enum BuildError {
         /// What is wrong.
         reason: String,
     },
+    #[cfg(feature = "remote-write")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "remote-write")))]
+    /// The remote-write receiver's address, credentials or an external label is unusable.
+    #[error("invalid remote write `{url}`: {reason}")]
+    InvalidRemoteWrite {
+        /// The address or external label as given.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The bearer token is empty or cannot be sent in a header.
     #[error("invalid bearer token: {0}")]
     InvalidToken(&'static str),
-    #[cfg(feature = "push")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
+    #[cfg(any(feature = "push", feature = "remote-write"))]
+    #[cfg_attr(docsrs, doc(cfg(any(feature = "push", feature = "remote-write"))))]
     /// An async operation was started outside a tokio runtime.
     #[error("`{0}` must be called inside a tokio runtime")]
     NoRuntime(&'static str),

@@ -16,6 +16,8 @@ use crate::error::PushError;
 use crate::negotiate::Format;
 #[cfg(feature = "push")]
 use crate::push::{PushConfig, Pusher, push_once};
+#[cfg(feature = "remote-write")]
+use crate::remote_write::{RemoteWrite, RemoteWriter};
 use crate::server::Server;
 use crate::shared::Shared;
 use crate::store::MetricsStore;
@@ -126,5 +128,16 @@ impl Exporter {
         let config = self.push.clone().ok_or(BuildError::NoPushGateway)?;
         tokio::runtime::Handle::try_current().map_err(|_| BuildError::NoRuntime("start_push"))?;
         Ok(Pusher::start(Arc::clone(&self.shared), config))
+    }
+
+    #[cfg(feature = "remote-write")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "remote-write")))]
+    /// Starts writing the store to a Prometheus remote-write receiver on
+    /// `target`'s interval (see [`RemoteWrite`]); call
+    /// [`RemoteWriter::finish`] at shutdown for a last write.
+    pub fn start_remote_write(&self, target: RemoteWrite) -> Result<RemoteWriter, BuildError> {
+        tokio::runtime::Handle::try_current()
+            .map_err(|_| BuildError::NoRuntime("start_remote_write"))?;
+        Ok(RemoteWriter::start(Arc::clone(&self.shared), target))
     }
 }

@@ -85,6 +85,12 @@
 //!   ([`TlsConfig`], [`ExporterBuilder::tls`]).
 //!
 //! Off by default:
+//! - `remote-write`: Prometheus remote write 1.0 to Prometheus, Mimir,
+//!   Thanos, Cortex or VictoriaMetrics ([`RemoteWrite`],
+//!   [`Exporter::start_remote_write`], [`RemoteWriter`]): the exposition
+//!   as `/metrics` shows it, on an interval, with external labels, bearer or
+//!   basic auth, a bounded queue, retries on 5xx and connection errors, and
+//!   counters of what was sent, retried and dropped.
 //! - `opentelemetry`: [`exemplars::trace_context`], exemplars carrying the
 //!   trace and span ids of the current `tracing` span (tracing-opentelemetry).
 //!
@@ -105,10 +111,14 @@ mod error;
 mod exporter;
 mod negotiate;
 pub mod openmetrics;
+#[cfg(any(feature = "push", feature = "remote-write"))]
+mod outbound;
 #[cfg(feature = "process")]
 mod process;
 #[cfg(feature = "push")]
 mod push;
+#[cfg(feature = "remote-write")]
+mod remote_write;
 mod scrape_metrics;
 mod server;
 mod shared;
@@ -127,6 +137,8 @@ pub use crate::exporter::Exporter;
 pub use crate::negotiate::Format;
 #[cfg(feature = "push")]
 pub use crate::push::Pusher;
+#[cfg(feature = "remote-write")]
+pub use crate::remote_write::{RemoteWrite, RemoteWriter};
 pub use crate::server::Server;
 pub use crate::store::exemplars;
 pub use crate::store::{MetricsStore, StoreConfig, StoreFactory, VitalsStore};

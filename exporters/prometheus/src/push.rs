@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Uri, header};
-use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
+use http_body_util::Full;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::error::{BuildError, PushError};
 use crate::negotiate::Format;
+use crate::outbound::{self, OutboundError};
 use crate::shared::Shared;
 
 /// How long one push may take before it counts as failed.
@@ -130,47 +130,31 @@ pub(crate) async fn push_once(shared: &Arc<Shared>, config: &PushConfig) -> Resu
 }
 
 async fn send(config: &PushConfig, url: &str, body: String) -> Result<(), PushError> {
-    let stream = tokio::net::TcpStream::connect(&config.authority)
-        .await
-        .map_err(|source| PushError::Connect {
-            address: config.authority.clone(),
-            source,
-        })?;
-    let http = |source| PushError::Http {
-        url: url.to_owned(),
-        source,
-    };
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(http)?;
-    let connection = tokio::spawn(connection);
     let request = http::Request::put(config.path.as_str())
         .header(header::HOST, config.authority.as_str())
         .header(header::CONTENT_TYPE, Format::Text.content_type())
         .body(Full::new(Bytes::from(body)))
         .expect("path and headers were validated when the push gateway was configured");
-    let response = sender.send_request(request).await.map_err(http)?;
-    let status = response.status();
-    let answer = response
-        .into_body()
-        .collect()
+    let (status, answer) = outbound::send(&config.authority, request)
         .await
-        .map(|body| body.to_bytes())
-        .unwrap_or_default();
-    connection.abort();
+        .map_err(|error| match error {
+            OutboundError::Connect(source) => PushError::Connect {
+                address: config.authority.clone(),
+                source,
+            },
+            OutboundError::Http(source) => PushError::Http {
+                url: url.to_owned(),
+                source,
+            },
+        })?;
     if status.is_success() {
         return Ok(());
     }
     // The gateway explains a rejection in the body; keep the start of it.
-    let body: String = String::from_utf8_lossy(&answer)
-        .trim()
-        .chars()
-        .take(512)
-        .collect();
     Err(PushError::Rejected {
         url: url.to_owned(),
         status,
-        body,
+        body: outbound::excerpt(&answer),
     })
 }
 
