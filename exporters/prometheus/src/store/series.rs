@@ -20,6 +20,9 @@ use metrics::{CounterFn, GaugeFn, HistogramFn};
 use crate::store::cells::{Cells, Index, Totals};
 use crate::store::exemplars::Exemplars;
 
+/// Up to this many bounds, a histogram finds the bucket by counting.
+const LINEAR_SEARCH_MAX: usize = 35;
+
 /// One counter series.
 #[derive(Debug)]
 pub(crate) struct CounterSeries {
@@ -170,10 +173,16 @@ impl HistogramFn for HistogramSeries {
     fn record(&self, value: f64) {
         // `le` semantics: the first bound at or above the value; NaN goes
         // to `+Inf` (it is above no bound and below none).
+        let bounds = &self.bounds.values;
         let bucket = if value.is_nan() {
-            self.bounds.values.len()
+            bounds.len()
+        } else if bounds.len() <= LINEAR_SEARCH_MAX {
+            // Counting the bounds below the value has no dependent branches
+            // and vectorizes; faster than a binary search for few buckets
+            // (client_golang switches at 35 too).
+            bounds.iter().filter(|bound| **bound < value).count()
         } else {
-            self.bounds.values.partition_point(|bound| *bound < value)
+            bounds.partition_point(|bound| *bound < value)
         };
         let at = self.counts_at + bucket as Index;
         if value.is_finite() {
@@ -186,5 +195,50 @@ impl HistogramFn for HistogramSeries {
         if let Some(exemplars) = &self.exemplars {
             exemplars.offer(bucket, value);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records `values` into a histogram with `bounds` and returns the
+    /// non-cumulative counts (`+Inf` last) and the sum.
+    fn recorded(bounds: &[f64], values: &[f64]) -> (Vec<u64>, f64) {
+        let cells = Cells::new();
+        let buckets = bounds.len() as Index + 1;
+        let series = HistogramSeries::new(
+            Arc::clone(&cells),
+            Arc::new(Bounds::new(bounds)),
+            (0, 0),
+            None,
+        );
+        for value in values {
+            series.record(*value);
+        }
+        let mut counts = Vec::new();
+        let sum = series.read(&cells.read(), &mut counts);
+        assert_eq!(counts.len() as Index, buckets);
+        (counts, sum)
+    }
+
+    #[test]
+    fn few_and_many_bounds_find_the_same_le_bucket() {
+        let values = [0.5, 1.0, 1.5, 3.0, 99.0, f64::NAN, f64::NEG_INFINITY];
+        let (few, sum) = recorded(&[1.0, 2.0, 3.0], &values);
+        assert_eq!(few, [3, 1, 1, 2]);
+        assert_eq!(sum, 105.0);
+        // 100 bounds: 1, 2, ..., 100, so the binary search runs.
+        let many: Vec<f64> = (1..=100).map(f64::from).collect();
+        let (counts, _) = recorded(&many, &values);
+        let nonzero: Vec<(usize, u64)> = counts
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, count)| *count > 0)
+            .collect();
+        // -Inf, 0.5 and 1.0 in `le=1`; 1.5 in `le=2`; 3 in `le=3`;
+        // 99 in `le=99`; NaN in `+Inf`.
+        assert_eq!(nonzero, [(0, 3), (1, 1), (2, 1), (98, 1), (100, 1)]);
     }
 }
