@@ -169,7 +169,7 @@ async fn prometheus_stores_the_trace_ids_of_the_calls_it_scraped() {
 }
 
 #[test]
-fn an_oversized_label_set_or_a_non_finite_value_never_breaks_the_exposition() {
+fn oversized_exemplars_non_finite_values_and_state_sets_keep_the_exposition_valid() {
     let exporter = Exporter::builder(BuildInfo::new("bounded", "1.0.0"))
         .process_metrics(false)
         .exemplars(|labels| {
@@ -185,6 +185,9 @@ fn an_oversized_label_set_or_a_non_finite_value_never_breaks_the_exposition() {
         histogram.record(0.2);
         histogram.record(f64::NAN);
         histogram.record(f64::INFINITY);
+        // A state enum's series, as `#[metric_enum(state = ..)]` writes them.
+        metrics::gauge!("bounded_state", "bounded_state" => "up").set(1.0);
+        metrics::gauge!("bounded_state", "bounded_state" => "down").set(0.0);
     });
     let openmetrics = exporter.render(Format::OpenMetrics);
     let trace = format!("trace_id=\"{}\"", "a".repeat(32));
@@ -210,8 +213,12 @@ fn an_oversized_label_set_or_a_non_finite_value_never_breaks_the_exposition() {
         "{openmetrics}"
     );
     assert!(!openmetrics.contains("comment"), "{openmetrics}");
-    // The Python client's OpenMetrics parser checks exemplars, the limit
-    // included.
+    assert!(
+        openmetrics.contains("# TYPE bounded_state stateset\n"),
+        "{openmetrics}"
+    );
+    // The Python client's OpenMetrics parser checks exemplars (the limit
+    // included) and state sets.
     let families = python::python_parse(Format::OpenMetrics, &openmetrics);
     assert!(
         families.iter().any(|name| name == "bounded_calls"),

@@ -5,8 +5,8 @@
 //! created; numbers are written without allocating. OpenMetrics adds what
 //! text 0.0.4 has no words for: `# UNIT` (when the unit is the name's
 //! suffix, as the format requires), `_created` for counters and histograms,
-//! `info` for `*_info` gauges that read 1, exemplars on counters and
-//! buckets, and `# EOF`.
+//! `info` for `*_info` gauges that read 1, `stateset` for state enums,
+//! exemplars on counters and buckets, and `# EOF`.
 
 use metrics::Unit;
 
@@ -102,10 +102,19 @@ impl Writer<'_> {
             .openmetrics
             .then(|| name.strip_suffix("_info"))
             .flatten();
+        // State enums: labelled with their own name and reading 0 or 1, as
+        // an OpenMetrics StateSet is; the series are the same either way.
+        let stateset = self.openmetrics
+            && family
+                .entries
+                .iter()
+                .all(|entry| has_label(&entry.labels, name))
+            && values.iter().all(|value| *value == 0.0 || *value == 1.0);
         match info {
             Some(base) if !base.is_empty() && values.iter().all(|value| *value == 1.0) => {
                 self.header(family, base, "info");
             }
+            _ if stateset => self.header(family, name, "stateset"),
             _ => self.header(family, name, "gauge"),
         }
         for (entry, value) in family.entries.iter().zip(values) {
@@ -253,11 +262,57 @@ impl Writer<'_> {
     }
 }
 
+/// Whether rendered `labels` (`k="v",...`) have a label called `name`.
+fn has_label(labels: &str, name: &str) -> bool {
+    let mut rest = labels;
+    loop {
+        if rest
+            .strip_prefix(name)
+            .is_some_and(|after| after.starts_with("=\""))
+        {
+            return true;
+        }
+        // Skip this label: its name, `="`, its escaped value and `"`.
+        let Some(start) = rest.find("=\"") else {
+            return false;
+        };
+        let mut chars = rest[start + 2..].char_indices();
+        let end = loop {
+            match chars.next() {
+                Some((_, '\\')) => {
+                    chars.next();
+                }
+                Some((index, '"')) => break start + 2 + index,
+                Some(_) => {}
+                None => return false,
+            }
+        };
+        rest = rest[end + 1..].strip_prefix(',').unwrap_or("");
+        if rest.is_empty() {
+            return false;
+        }
+    }
+}
+
 /// The name suffix OpenMetrics expects for `unit`; none for `count`
 /// (`_total` says it).
 fn unit_suffix(unit: Unit) -> &'static str {
     match unit {
         Unit::Count => "",
         other => other.as_str(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_label;
+
+    #[test]
+    fn a_label_is_found_by_name_not_inside_a_value() {
+        assert!(has_label("job=\"a\",state=\"up\"", "state"));
+        assert!(has_label("state=\"up\"", "state"));
+        assert!(!has_label("job=\"state=\\\"x\\\"\"", "state"));
+        assert!(!has_label("states=\"up\"", "state"));
+        assert!(!has_label("", "state"));
     }
 }

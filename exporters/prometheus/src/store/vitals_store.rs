@@ -162,6 +162,11 @@ mod tests {
         }
         let gauge = store.register_gauge(&key("shop_build_info", &[("version", "1")]), &METADATA);
         gauge.set(1.0);
+        for (state, value) in [("open", 1.0), ("closed", 0.0)] {
+            store
+                .register_gauge(&key("shop_state", &[("shop_state", state)]), &METADATA)
+                .set(value);
+        }
         let active = store.register_gauge(&key("shop_active", &[]), &METADATA);
         active.increment(3.0);
         active.decrement(1.5);
@@ -176,6 +181,7 @@ mod tests {
              # TYPE shop_build_info gauge\nshop_build_info{version=\"1\"} 1\n\n\
              # HELP shop_orders_total Orders \"placed\".\\nBy kind.\n# TYPE shop_orders_total counter\n\
              shop_orders_total{kind=\"a\\\"\\n\"} 1\nshop_orders_total{kind=\"b\"} 2\n\n\
+             # TYPE shop_state gauge\nshop_state{shop_state=\"closed\"} 0\nshop_state{shop_state=\"open\"} 1\n\n\
              # HELP shop_wait_seconds Waits.\n# TYPE shop_wait_seconds histogram\n\
              shop_wait_seconds_bucket{le=\"0.1\"} 2\nshop_wait_seconds_bucket{le=\"0.5\"} 3\n\
              shop_wait_seconds_bucket{le=\"+Inf\"} 5\nshop_wait_seconds_sum 2.45\nshop_wait_seconds_count 5\n\n"
@@ -183,7 +189,7 @@ mod tests {
     }
 
     #[test]
-    fn openmetrics_has_units_created_info_and_eof() {
+    fn openmetrics_has_units_created_info_stateset_and_eof() {
         let openmetrics = recorded().render_openmetrics();
         assert_eq!(
             without_created(&openmetrics),
@@ -191,6 +197,7 @@ mod tests {
              # TYPE shop_build info\nshop_build_info{version=\"1\"} 1\n\
              # HELP shop_orders Orders \\\"placed\\\".\\nBy kind.\n# TYPE shop_orders counter\n\
              shop_orders_total{kind=\"a\\\"\\n\"} 1\nshop_orders_total{kind=\"b\"} 2\n\
+             # TYPE shop_state stateset\nshop_state{shop_state=\"closed\"} 0\nshop_state{shop_state=\"open\"} 1\n\
              # HELP shop_wait_seconds Waits.\n# TYPE shop_wait_seconds histogram\n# UNIT shop_wait_seconds seconds\n\
              shop_wait_seconds_bucket{le=\"0.1\"} 2\nshop_wait_seconds_bucket{le=\"0.5\"} 3\n\
              shop_wait_seconds_bucket{le=\"+Inf\"} 5\nshop_wait_seconds_sum 2.45\nshop_wait_seconds_count 5\n\
