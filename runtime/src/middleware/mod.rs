@@ -7,6 +7,8 @@
 //! - [`grpc::GrpcMetricsLayer`] (feature `tonic`): go-grpc-middleware's
 //!   `grpc_server_*` series for a tonic server, so Grafana dashboards and
 //!   alerts written for Go services work unchanged.
+//! - [`grpc::GrpcClientMetricsLayer`] (feature `tonic`): the same
+//!   provider's `grpc_client_*` series for a tonic `Channel`.
 //!
 //! Both record at the end of the response body (the end of the stream for
 //! gRPC), count a request the client abandons or a handler that panics
@@ -30,7 +32,7 @@ pub mod http;
 mod plumbing;
 
 #[cfg(feature = "tonic")]
-pub use self::grpc::GrpcMetricsLayer;
+pub use self::grpc::{GrpcClientMetricsLayer, GrpcMetricsLayer};
 #[cfg(feature = "axum")]
 pub use self::http::HttpMetricsLayer;
 /// Where [`ConfigError`](crate::ConfigError) was before it moved to the crate root.
