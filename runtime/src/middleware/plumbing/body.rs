@@ -68,3 +68,12 @@ impl<B: Body, G: CallEnd<B::Data>> Body for ResponseBody<B, G> {
         self.inner.size_hint()
     }
 }
+
+impl<B: std::fmt::Debug, G> std::fmt::Debug for ResponseBody<B, G> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseBody")
+            .field("inner", &self.inner)
+            .field("counted", &self.guard.is_none())
+            .finish()
+    }
+}

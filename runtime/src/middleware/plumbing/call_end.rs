@@ -37,6 +37,7 @@ pub trait ServiceErrorEnd<E> {
 
 /// Whether a guard dropped unfinished was dropped by a panic: one unwinding
 /// now, or one caught (by a catch-panic layer) while a poll was running.
+#[cfg(any(feature = "axum", feature = "tonic"))]
 pub(crate) fn ended_by_panic(polling: bool) -> bool {
     std::thread::panicking() || polling
 }

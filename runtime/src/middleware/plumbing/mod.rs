@@ -27,4 +27,5 @@ pub use self::{
 };
 
 pub(crate) use self::accessors::inner_service_accessors;
+#[cfg(any(feature = "axum", feature = "tonic"))]
 pub(crate) use self::call_end::ended_by_panic;

@@ -19,8 +19,10 @@ pub struct ClientCallGuard {
     /// `None` once the call is counted.
     handles: Option<Arc<MethodHandles>>,
     start: quanta::Instant,
-    /// The call's `grpc-timeout`, if it sent one.
-    timeout: Option<Duration>,
+    /// When the call's `grpc-timeout` runs out, if it sent one: on the
+    /// clock tokio's timers use (quanta's may differ by a hair, which would
+    /// put a timeout fired by tonic just before the deadline).
+    deadline: Option<std::time::Instant>,
     /// Splits the response body into messages, to count them as received.
     frames: FrameCounter,
 }
@@ -34,7 +36,7 @@ impl ClientCallGuard {
         Self {
             handles: Some(handles),
             start: quanta::Instant::now(),
-            timeout,
+            deadline: timeout.and_then(|timeout| std::time::Instant::now().checked_add(timeout)),
             frames: FrameCounter::default(),
         }
     }
@@ -45,7 +47,9 @@ impl ClientCallGuard {
     fn finish(&mut self, code: usize) {
         if let Some(handles) = self.handles.take() {
             let elapsed = self.start.elapsed();
-            let late = self.timeout.is_some_and(|timeout| elapsed >= timeout);
+            let late = self
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() >= deadline);
             let code = if code != OK && late {
                 DEADLINE_EXCEEDED
             } else {
