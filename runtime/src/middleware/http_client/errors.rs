@@ -47,7 +47,11 @@ pub(super) fn error_type(error: &dyn std::any::Any) -> &'static str {
     let Some(boxed) = error.downcast_ref::<BoxError>() else {
         return OTHER;
     };
-    let first: &(dyn std::error::Error + 'static) = &**boxed;
+    error_type_in(&**boxed)
+}
+
+/// The `error_type` found in `first` or its sources, as [`error_type`] reads it.
+pub(super) fn error_type_in(first: &(dyn std::error::Error + 'static)) -> &'static str {
     for error in std::iter::successors(Some(first), |error| error.source()) {
         if error.is::<tower::timeout::error::Elapsed>() {
             return "timeout";

@@ -59,6 +59,14 @@ impl ClientRequestGuard {
     }
 }
 
+impl ClientRequestGuard {
+    /// Counts a request that got no response, with its `error_type`.
+    #[cfg(feature = "reqwest-middleware")]
+    pub(super) fn fail(mut self, error_type: &'static str) {
+        self.finish(Some(error_type));
+    }
+}
+
 impl<E: 'static> ServiceErrorEnd<E> for ClientRequestGuard {
     fn on_service_error(&mut self, error: &E) {
         self.finish(Some(error_type(error)));

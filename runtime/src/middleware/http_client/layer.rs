@@ -22,6 +22,11 @@ impl HttpClientMetricsLayer {
         HttpClientMetricsLayerBuilder::default()
     }
 
+    #[cfg_attr(not(feature = "reqwest-middleware"), allow(dead_code))]
+    pub(super) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
     pub(super) fn from_config(config: &'static Config) -> Self {
         Self {
             shared: Arc::new(Shared::new(config)),

@@ -1,6 +1,7 @@
 //! HTTP client metrics for any tower HTTP client (feature `http-client`):
 //! hyper-util's legacy `Client`, a tower stack around it, or reqwest through
-//! `reqwest-middleware`. OpenTelemetry's `http.client.request.duration`, as
+//! `reqwest-middleware` (feature `reqwest-middleware`: the layer is a
+//! `reqwest_middleware::Middleware`). OpenTelemetry's `http.client.request.duration`, as
 //! Prometheus spells it, and a request counter with the same labels:
 //!
 //! | series | type | labels |
@@ -62,6 +63,8 @@ mod guard;
 mod handles;
 mod labels;
 mod layer;
+#[cfg(feature = "reqwest-middleware")]
+mod reqwest;
 mod service;
 mod shared;
 

@@ -20,7 +20,7 @@ pin_project! {
 }
 
 impl<B: Body, G: CallEnd<B::Data>> ResponseBody<B, G> {
-    pub(super) fn new(inner: B, mut guard: Option<G>) -> Self {
+    pub(crate) fn new(inner: B, mut guard: Option<G>) -> Self {
         // An empty body (a trailers-only gRPC answer, a 204) is complete
         // already, and servers may never poll it.
         if inner.is_end_stream() {
