@@ -1,7 +1,8 @@
 //! Per-request overhead of `HttpMetricsLayer` and `GrpcMetricsLayer`
 //! against the same server without them, and against axum-prometheus and
 //! tonic-prometheus-layer; and of `GrpcClientMetricsLayer` against the bare
-//! tonic client and tonic-prometheus-layer's `MetricsChannel`.
+//! tonic client and tonic-prometheus-layer's `MetricsChannel`, and of
+//! `HttpClientMetricsLayer` against the bare hyper-util client.
 //!
 //! Each variant serves on 127.0.0.1 and a client in the same process sends
 //! a bounded number of requests over loopback. Rounds interleave the
@@ -17,6 +18,7 @@
 mod grpc;
 mod grpc_client;
 mod http;
+mod http_client;
 mod stats;
 
 use std::sync::Arc;
@@ -143,6 +145,16 @@ fn main() {
             let grpc_in_process = grpc::in_process(settings).await;
             tables.push(("gRPC (tonic 0.14), unary, in process", grpc_in_process));
         }
+        let http_client_loopback = http_client::loopback(settings, servers.handle().clone()).await;
+        tables.push((
+            "HTTP client (hyper-util 0.1), loopback HTTP/1.1",
+            http_client_loopback,
+        ));
+        let http_client_in_process = http_client::in_process(settings).await;
+        tables.push((
+            "HTTP client layer around the axum router, in process",
+            http_client_in_process,
+        ));
         let client_loopback = grpc_client::loopback(settings, servers.handle().clone()).await;
         tables.push((
             "gRPC client (tonic 0.14), unary, loopback HTTP/2",
@@ -172,6 +184,7 @@ fn main() {
         "axum_http_requests_total{",
         "grpc_server_handled_total{",
         "grpc_client_handled_total{",
+        "http_client_requests_total{",
     ] {
         let line = rendered
             .lines()
