@@ -19,6 +19,12 @@ const VARIANTS: [&str; 2] = [
     "hyper-util client + vitals HttpClientMetricsLayer",
 ];
 
+/// In process there is no client: the layer wraps the router.
+const IN_PROCESS_VARIANTS: [&str; 2] = [
+    "axum router called directly, no layer",
+    "axum router + vitals HttpClientMetricsLayer",
+];
+
 fn vitals_layer() -> vitals::middleware::http_client::HttpClientMetricsLayer {
     vitals::middleware::http_client::HttpClientMetricsLayer::builder()
         .build()
@@ -118,7 +124,10 @@ pub(crate) async fn in_process(settings: Settings) -> Vec<Measured> {
     let warm = settings.requests / 10 + 100;
     timed(&bare, warm).await;
     timed(&with_vitals, warm).await;
-    let mut measured: Vec<Measured> = VARIANTS.iter().map(|name| Measured::new(name)).collect();
+    let mut measured: Vec<Measured> = IN_PROCESS_VARIANTS
+        .iter()
+        .map(|name| Measured::new(name))
+        .collect();
     for _ in 0..settings.rounds {
         measured[0]
             .per_request
