@@ -36,7 +36,7 @@ pub(crate) fn check_metric_name(what: &str, name: &str) -> Result<(), ConfigErro
 }
 
 /// Checks a label name by the rules the macros apply.
-#[cfg_attr(not(feature = "_middleware"), allow(dead_code))] // used by the layers only
+#[cfg_attr(not(any(feature = "axum", feature = "tonic")), allow(dead_code))] // used by the server layers only
 pub(crate) fn check_label_name(what: &str, name: &str) -> Result<(), ConfigError> {
     match vitals_naming::label_name_problem(name) {
         None => Ok(()),

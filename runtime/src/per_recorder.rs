@@ -88,7 +88,7 @@ pub(crate) struct Registrar(Option<AmbientSlot>);
 impl Registrar {
     /// Registers with the recorder current at each call: for handles made
     /// under a local recorder, which are never cached.
-    #[cfg_attr(not(feature = "tonic"), allow(dead_code))] // the gRPC layer's
+    #[cfg_attr(not(any(feature = "tonic", feature = "http-client")), allow(dead_code))] // the client layers'
     pub(crate) fn current() -> Self {
         Self(None)
     }

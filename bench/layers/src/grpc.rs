@@ -14,7 +14,7 @@ use crate::stats::Measured;
 
 /// The generated code of the tests' `echo.proto`.
 #[allow(unreachable_pub)] // generated items are `pub` inside this private module
-mod proto {
+pub(crate) mod proto {
     tonic::include_proto!("vitals.test.v1");
 
     /// Its encoded `FileDescriptorSet`.
@@ -33,7 +33,7 @@ const VARIANTS: [&str; 3] = [
 
 /// Answers `Unary`; the streaming methods are not benchmarked.
 #[derive(Clone, Copy)]
-struct Bench;
+pub(crate) struct Bench;
 
 type Replies =
     std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<EchoReply, Status>> + Send>>;
@@ -77,7 +77,8 @@ fn vitals_layer() -> vitals::middleware::grpc::GrpcMetricsLayer {
         .expect("a valid layer")
 }
 
-fn serve(variant: usize, servers: &tokio::runtime::Handle) -> SocketAddr {
+/// Serves variant `variant` (0: no layer) on a loopback port.
+pub(crate) fn serve(variant: usize, servers: &tokio::runtime::Handle) -> SocketAddr {
     let (listener, address) = crate::loopback_listener();
     let layer = (variant == 1).then(vitals_layer);
     servers.spawn(async move {

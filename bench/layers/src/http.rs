@@ -22,7 +22,8 @@ const VARIANTS: [&str; 4] = [
     "axum + axum-prometheus 0.10",
 ];
 
-fn router(variant: usize) -> Router {
+/// Variant `variant`'s router (0: no layer).
+pub(crate) fn router(variant: usize) -> Router {
     let router = Router::new().route("/users/{id}", get(|| async { "ada" }));
     match variant {
         0 => router,
@@ -34,7 +35,8 @@ fn router(variant: usize) -> Router {
     }
 }
 
-fn serve(router: Router, servers: &tokio::runtime::Handle) -> SocketAddr {
+/// Serves `router` on a loopback port.
+pub(crate) fn serve(router: Router, servers: &tokio::runtime::Handle) -> SocketAddr {
     let (listener, address) = crate::loopback_listener();
     servers.spawn(async move {
         let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");

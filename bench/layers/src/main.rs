@@ -1,6 +1,8 @@
 //! Per-request overhead of `HttpMetricsLayer` and `GrpcMetricsLayer`
 //! against the same server without them, and against axum-prometheus and
-//! tonic-prometheus-layer.
+//! tonic-prometheus-layer; and of `GrpcClientMetricsLayer` against the bare
+//! tonic client and tonic-prometheus-layer's `MetricsChannel`, and of
+//! `HttpClientMetricsLayer` against the bare hyper-util client.
 //!
 //! Each variant serves on 127.0.0.1 and a client in the same process sends
 //! a bounded number of requests over loopback. Rounds interleave the
@@ -10,11 +12,13 @@
 //! where the layer's own cost is not buried in loopback noise.
 //!
 //! ```text
-//! cargo run --release -p vitals-bench-layers -- [--requests N] [--rounds R] [--concurrency C]
+//! cargo run --release -p vitals-bench-layers -- [--requests N] [--rounds R] [--concurrency C] [--clients]
 //! ```
 
 mod grpc;
+mod grpc_client;
 mod http;
+mod http_client;
 mod stats;
 
 use std::sync::Arc;
@@ -50,6 +54,8 @@ pub(crate) struct Settings {
     pub(crate) rounds: usize,
     /// Client tasks sending at once (each on its own connection).
     pub(crate) concurrency: usize,
+    /// Runs only the client layers' tables (`--clients`).
+    pub(crate) only_clients: bool,
 }
 
 impl Settings {
@@ -58,6 +64,7 @@ impl Settings {
             requests: 20_000,
             rounds: 7,
             concurrency: 1,
+            only_clients: false,
         };
         let mut args = std::env::args().skip(1);
         while let Some(flag) = args.next() {
@@ -72,6 +79,7 @@ impl Settings {
                 "--requests" => settings.requests = number()?,
                 "--rounds" => settings.rounds = number()?,
                 "--concurrency" => settings.concurrency = number()?.max(1),
+                "--clients" => settings.only_clients = true,
                 "--bench" => {} // passed by `cargo bench`
                 other => return Err(format!("unknown argument `{other}`")),
             }
@@ -122,17 +130,42 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let (http_loopback, http_in_process, grpc_loopback, grpc_in_process) = client.block_on(async {
-        let http_loopback = http::loopback(settings, servers.handle().clone()).await;
-        let http_in_process = http::in_process(settings).await;
-        let grpc_loopback = grpc::loopback(settings, servers.handle().clone()).await;
-        let grpc_in_process = grpc::in_process(settings).await;
-        (
-            http_loopback,
-            http_in_process,
-            grpc_loopback,
-            grpc_in_process,
-        )
+    let only_clients = settings.only_clients;
+    let tables = client.block_on(async {
+        let mut tables: Vec<(&str, Vec<Measured>)> = Vec::new();
+        if !only_clients {
+            let http_loopback = http::loopback(settings, servers.handle().clone()).await;
+            tables.push(("HTTP (axum 0.8), loopback HTTP/1.1", http_loopback));
+            tables.push((
+                "HTTP (axum 0.8), in process",
+                http::in_process(settings).await,
+            ));
+            let grpc_loopback = grpc::loopback(settings, servers.handle().clone()).await;
+            tables.push(("gRPC (tonic 0.14), unary, loopback HTTP/2", grpc_loopback));
+            let grpc_in_process = grpc::in_process(settings).await;
+            tables.push(("gRPC (tonic 0.14), unary, in process", grpc_in_process));
+        }
+        let http_client_loopback = http_client::loopback(settings, servers.handle().clone()).await;
+        tables.push((
+            "HTTP client (hyper-util 0.1), loopback HTTP/1.1",
+            http_client_loopback,
+        ));
+        let http_client_in_process = http_client::in_process(settings).await;
+        tables.push((
+            "HTTP client layer around the axum router, in process",
+            http_client_in_process,
+        ));
+        let client_loopback = grpc_client::loopback(settings, servers.handle().clone()).await;
+        tables.push((
+            "gRPC client (tonic 0.14), unary, loopback HTTP/2",
+            client_loopback,
+        ));
+        let client_in_process = grpc_client::in_process(settings).await;
+        tables.push((
+            "gRPC client (tonic 0.14), unary, in process",
+            client_in_process,
+        ));
+        tables
     });
     done.store(true, Ordering::Relaxed);
     upkeep.join().expect("the upkeep thread ends");
@@ -141,25 +174,21 @@ fn main() {
         "requests per variant per round: {}, rounds: {}, concurrency: {}\n",
         settings.requests, settings.rounds, settings.concurrency
     );
-    let tables: [(&str, Vec<Measured>); 4] = [
-        ("HTTP (axum 0.8), loopback HTTP/1.1", http_loopback),
-        ("HTTP (axum 0.8), in process", http_in_process),
-        ("gRPC (tonic 0.14), unary, loopback HTTP/2", grpc_loopback),
-        ("gRPC (tonic 0.14), unary, in process", grpc_in_process),
-    ];
     for (title, measured) in tables {
         println!("{}", report(title, &measured));
     }
-    // Proof that every layer recorded: a few of its series.
+    // Proof that every layer recorded: one non-zero series of each.
     let rendered = handle.render();
     for name in [
         "http_server_requests_total{",
         "axum_http_requests_total{",
         "grpc_server_handled_total{",
+        "grpc_client_handled_total{",
+        "http_client_requests_total{",
     ] {
         let line = rendered
             .lines()
-            .find(|line| line.starts_with(name))
+            .find(|line| line.starts_with(name) && !line.ends_with(" 0"))
             .unwrap_or("(missing)");
         println!("    {line}");
     }

@@ -2,6 +2,11 @@
 //! the coordinator over real gRPC, so every series moves at once. Errors
 //! included: unknown programs, failing workers, cancellations, a worker
 //! that leaves and comes back, long polls that time out.
+//!
+//! The workers' channels go through `GrpcClientMetricsLayer`, so the
+//! client side of the worker stream is measured too:
+//! `grpc_client_started_total{grpc_method="WorkerStream"}` counts sessions
+//! and `grpc_client_msg_received_total` the coordinator's messages.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -11,6 +16,7 @@ use tokio::sync::mpsc;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Channel;
+use vitals::middleware::grpc::{GrpcClientMetrics, GrpcClientMetricsLayer};
 
 use crate::proto::{
     Hello, JobRequestMessage, JobResult, RegisterGuestProgramRequest,
@@ -22,8 +28,15 @@ use crate::proto::{
 /// The programs the demo client registers.
 const PROGRAMS: [&str; 3] = ["fibonacci-v1", "sha256-v2", "keccak-v1"];
 
+/// The worker cluster service, as its client layer registers it.
+const WORKER_CLUSTER: &str = "zisk.distributed.v1.ZiskWorkerCluster";
+
 /// Starts `workers` workers against `worker_port` and a client against `api`.
 pub(crate) fn start(api: SocketAddr, worker_port: SocketAddr, workers: usize) {
+    let layer = GrpcClientMetricsLayer::builder()
+        .service(WORKER_CLUSTER, crate::proto::FILE_DESCRIPTOR_SET)
+        .build()
+        .expect("the worker cluster service is in the descriptor set");
     for index in 0..workers {
         // Worker 0 is flaky: it fails often, so per-worker series differ.
         let failure_rate = if index == 0 { 0.4 } else { 0.05 };
@@ -31,6 +44,7 @@ pub(crate) fn start(api: SocketAddr, worker_port: SocketAddr, workers: usize) {
         let restarts = index + 1 == workers && workers > 1;
         tokio::spawn(worker(
             worker_port,
+            layer.clone(),
             format!("worker-{index}"),
             failure_rate,
             restarts,
@@ -52,9 +66,15 @@ async fn connect(address: SocketAddr) -> Channel {
     }
 }
 
-async fn worker(address: SocketAddr, worker_id: String, failure_rate: f64, restarts: bool) {
+async fn worker(
+    address: SocketAddr,
+    layer: GrpcClientMetricsLayer,
+    worker_id: String,
+    failure_rate: f64,
+    restarts: bool,
+) {
     loop {
-        let session = session(address, &worker_id, failure_rate);
+        let session = session(address, &layer, &worker_id, failure_rate);
         if restarts {
             // Leaves after 15-25 s, then stays away for 5 s.
             let _ = tokio::time::timeout(Duration::from_secs(fastrand::u64(15..25)), session).await;
@@ -68,8 +88,14 @@ async fn worker(address: SocketAddr, worker_id: String, failure_rate: f64, resta
 }
 
 /// One stream to the coordinator: hello, then work until the stream ends.
-async fn session(address: SocketAddr, worker_id: &str, failure_rate: f64) {
-    let mut client = ZiskWorkerClusterClient::new(connect(address).await);
+async fn session(
+    address: SocketAddr,
+    layer: &GrpcClientMetricsLayer,
+    worker_id: &str,
+    failure_rate: f64,
+) {
+    let channel: GrpcClientMetrics<Channel> = tower::Layer::layer(layer, connect(address).await);
+    let mut client = ZiskWorkerClusterClient::new(channel);
     let (results, outbound) = mpsc::channel(64);
     let hello = WorkerMessage {
         message: Some(worker_message::Message::Hello(Hello {

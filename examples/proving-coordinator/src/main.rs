@@ -22,6 +22,10 @@ mod metrics;
 #[allow(missing_docs, unreachable_pub, clippy::all)]
 mod proto {
     tonic::include_proto!("zisk.distributed.v1");
+
+    /// The encoded `FileDescriptorSet` of `coordinator.proto`, for the demo
+    /// workers' `GrpcClientMetricsLayer`.
+    pub(crate) const FILE_DESCRIPTOR_SET: &[u8] = vitals::include_descriptor_set!();
 }
 
 use std::net::{IpAddr, SocketAddr};

@@ -74,8 +74,14 @@ fn the_guide_s_queries_answer_over_a_real_prometheus() {
     let exposition = wait_for_body(address, "/metrics", &[], |body| {
         body.contains("coordinator_worker_jobs_total{")
     });
-    // The eight series of the guide, with their types, and nothing else.
+    // The eight series of the guide, with their types, and the client
+    // series of the demo's in-process workers (their channels go through
+    // `GrpcClientMetricsLayer`); nothing else.
     let expected: BTreeSet<(String, String)> = [
+        ("grpc_client_started_total", "counter"),
+        ("grpc_client_handled_total", "counter"),
+        ("grpc_client_msg_received_total", "counter"),
+        ("grpc_client_msg_sent_total", "counter"),
         ("coordinator_requests_total", "counter"),
         ("coordinator_request_duration_seconds", "histogram"),
         ("coordinator_active_jobs", "gauge"),
@@ -170,6 +176,28 @@ fn the_guide_s_queries_answer_over_a_real_prometheus() {
             .iter()
             .all(|s| s.label("worker_id").starts_with("worker-")),
         "{workers:?}"
+    );
+
+    // The client side of the worker stream, as the workers see it: one
+    // bidirectional call per session, the coordinator's assignments
+    // received and the workers' hellos and results sent.
+    let stream = "grpc_type=\"bidi_stream\",grpc_service=\"zisk.distributed.v1.ZiskWorkerCluster\",grpc_method=\"WorkerStream\"";
+    prometheus.wait_for_value(
+        &format!("sum(grpc_client_started_total{{{stream}}})"),
+        "worker stream sessions",
+        |sessions| sessions >= 1.0,
+    );
+    prometheus.wait_for_value(
+        &format!("sum(rate(grpc_client_msg_received_total{{{stream}}}[1m]))"),
+        "assignments received by the workers",
+        |rate| rate > 0.0,
+    );
+    prometheus.wait_for_value(
+        &format!(
+            "sum(grpc_client_msg_sent_total{{{stream}}}) - sum(grpc_client_started_total{{{stream}}})"
+        ),
+        "results sent after each session's hello",
+        |results| results >= 1.0,
     );
 
     let alerts = prometheus.checked_alert_names();

@@ -1,5 +1,6 @@
-//! The request body wrapper: counts received messages. (The response body
-//! is the shared one; the guard counts sent messages.)
+//! The request body wrapper: counts the request's messages (received on a
+//! server, sent by a client). The response body is the shared one; the
+//! guard counts its messages.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -12,7 +13,9 @@ use super::frames::FrameCounter;
 use super::handles::MethodHandles;
 
 pin_project! {
-    /// Request body of [`GrpcMetrics`](super::GrpcMetrics): counts received messages.
+    /// Request body of [`GrpcMetrics`](super::GrpcMetrics) (counts received
+    /// messages) and of a client-streaming call through
+    /// [`GrpcClientMetrics`](super::GrpcClientMetrics) (counts sent messages).
     pub struct RequestBody<B> {
         #[pin]
         inner: B,
@@ -46,11 +49,11 @@ where
         let this = self.project();
         let frame = ready!(this.inner.poll_frame(cx));
         if let Some(Ok(frame)) = &frame {
-            let received = this
+            let counter = this
                 .handles
                 .as_ref()
-                .and_then(|handles| handles.received.as_ref());
-            this.frames.count_into(frame, received);
+                .and_then(|handles| handles.request_messages.as_ref());
+            this.frames.count_into(frame, counter);
         }
         Poll::Ready(frame)
     }

@@ -5,7 +5,7 @@
 use metrics::Label;
 
 use super::codes::OTEL_CODE_NAMES;
-use super::config::{Config, GrpcMetricsLayerBuilder, GrpcNaming, MethodLabels};
+use super::config::{Config, GrpcMetricsLayerBuilder, GrpcNaming, MethodLabels, Side};
 use super::layer::GrpcMetricsLayer;
 use super::methods::GrpcMethod;
 use crate::buckets;
@@ -27,6 +27,13 @@ impl GrpcMetricsLayerBuilder {
     /// once and clone it.
     #[track_caller]
     pub fn build(self) -> Result<GrpcMetricsLayer, ConfigError> {
+        Ok(GrpcMetricsLayer::from_config(self.build_config()?))
+    }
+
+    /// What [`build`](Self::build) does before making the layer: checks,
+    /// leaks and declares; shared with the client layer's builder.
+    #[track_caller]
+    pub(super) fn build_config(self) -> Result<&'static Config, ConfigError> {
         let prefix = self.checked_prefix()?;
         let buckets = self.checked_buckets()?;
         let config = self.into_config(&prefix);
@@ -38,7 +45,7 @@ impl GrpcMetricsLayerBuilder {
                 .collect(),
         );
         super::declare::declare(config, leak_slice(buckets), codes);
-        Ok(GrpcMetricsLayer::from_config(config))
+        Ok(config)
     }
 
     /// The builder's own errors, then the checks of the whole; the prefix
@@ -103,20 +110,27 @@ impl GrpcMetricsLayerBuilder {
             .map(|(index, method)| (leak(method.path()), index))
             .collect();
         paths.sort_unstable();
+        let side = self.side.as_str();
         let name = |suffix: &str| leak(format!("{prefix}{suffix}"));
         // The OpenTelemetry naming records one histogram; go's four
         // counters are neither built nor leaked for it.
         let go = |suffix: &str| (!otel).then(|| name(suffix));
+        let (request_messages, response_messages) = match self.side {
+            Side::Server => ("msg_received_total", "msg_sent_total"),
+            Side::Client => ("msg_sent_total", "msg_received_total"),
+        };
         Box::leak(Box::new(Config {
             naming: self.naming,
-            started: go("grpc_server_started_total"),
-            handled: go("grpc_server_handled_total"),
-            received: go("grpc_server_msg_received_total"),
-            sent: go("grpc_server_msg_sent_total"),
+            side: self.side,
+            started: go(&format!("grpc_{side}_started_total")),
+            handled: go(&format!("grpc_{side}_handled_total")),
+            request_messages: go(&format!("grpc_{side}_{request_messages}")),
+            response_messages: go(&format!("grpc_{side}_{response_messages}")),
             duration: if otel {
-                Some(name("rpc_server_call_duration_seconds"))
+                Some(name(&format!("rpc_{side}_call_duration_seconds")))
             } else {
-                self.histogram.then(|| name("grpc_server_handling_seconds"))
+                self.histogram
+                    .then(|| name(&format!("grpc_{side}_handling_seconds")))
             },
             code_label: if otel { "rpc_status_code" } else { "grpc_code" },
             code_names: if otel {
@@ -162,6 +176,7 @@ fn method_labels(
         ],
     };
     MethodLabels {
+        kind: method.map(GrpcMethod::kind),
         labels: leak_slice(
             parts
                 .into_iter()

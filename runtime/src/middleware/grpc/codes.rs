@@ -1,7 +1,13 @@
 //! Where a call's gRPC code comes from, and how each naming spells it.
 
+/// `OK`.
+pub(super) const OK: usize = 0;
 /// `Canceled`: the client went away before the call ended.
 pub(super) const CANCELED: usize = 1;
+/// `DeadlineExceeded`: the call's deadline passed before it ended.
+pub(super) const DEADLINE_EXCEEDED: usize = 4;
+/// `Unavailable`: no connection, or the connection broke.
+pub(super) const UNAVAILABLE: usize = 14;
 /// `Unknown`: no status was sent, or one outside the 17 codes.
 pub(super) const UNKNOWN: usize = 2;
 /// `Internal`: the handler panicked (what a recovery interceptor answers).

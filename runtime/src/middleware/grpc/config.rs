@@ -21,9 +21,29 @@ pub enum GrpcNaming {
     OpenTelemetry,
 }
 
+/// Which end of a call a layer measures: `grpc_server_*` or `grpc_client_*`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) enum Side {
+    #[default]
+    Server,
+    Client,
+}
+
+impl Side {
+    /// The word in the series' names: `server` or `client`.
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Side::Server => "server",
+            Side::Client => "client",
+        }
+    }
+}
+
 /// The labels of one method (or of unknown calls), in series order.
 pub(super) struct MethodLabels {
     pub(super) labels: &'static [Label],
+    /// How the method streams; `None` for unknown calls.
+    pub(super) kind: Option<super::methods::GrpcType>,
 }
 
 /// The layer's settings, leaked once per layer so handles can borrow them.
@@ -31,8 +51,11 @@ pub(super) struct Config {
     pub(super) naming: GrpcNaming,
     pub(super) started: Option<&'static str>,
     pub(super) handled: Option<&'static str>,
-    pub(super) received: Option<&'static str>,
-    pub(super) sent: Option<&'static str>,
+    pub(super) side: Side,
+    /// The counter of request messages (`msg_received` on a server, `msg_sent` on a client).
+    pub(super) request_messages: Option<&'static str>,
+    /// The counter of response messages (`msg_sent` on a server, `msg_received` on a client).
+    pub(super) response_messages: Option<&'static str>,
     /// The duration histogram: go's (no code label) when `naming` is
     /// go-grpc-middleware, OpenTelemetry's (by code) otherwise.
     pub(super) duration: Option<&'static str>,
@@ -76,6 +99,7 @@ pub struct GrpcMetricsLayerBuilder {
     /// Set by [`GrpcMetricsLayerBuilder::without_methods`].
     pub(super) without_methods: bool,
     pub(super) errors: Vec<ConfigError>,
+    pub(super) side: Side,
     pub(super) naming: GrpcNaming,
     pub(super) histogram: bool,
     pub(super) buckets: Option<Vec<f64>>,
@@ -90,6 +114,7 @@ impl Default for GrpcMetricsLayerBuilder {
             methods: Vec::new(),
             without_methods: false,
             errors: Vec::new(),
+            side: Side::Server,
             naming: GrpcNaming::default(),
             histogram: true,
             buckets: None,
@@ -106,19 +131,24 @@ impl GrpcMetricsLayerBuilder {
     ///
     /// Registered methods get their `grpc_type` and zero-valued series; a
     /// set without service `S::NAME` makes [`build`](Self::build) fail.
-    pub fn service<S: tonic::server::NamedService>(mut self, descriptor_set: &[u8]) -> Self {
+    pub fn service<S: tonic::server::NamedService>(self, descriptor_set: &[u8]) -> Self {
+        self.service_named(S::NAME, descriptor_set)
+    }
+
+    /// Registers the methods of service `name` (`pkg.Service`) found in
+    /// `descriptor_set`; what [`service`](Self::service) does with `S::NAME`.
+    pub(super) fn service_named(mut self, name: &str, descriptor_set: &[u8]) -> Self {
         match methods_from_descriptor_set(descriptor_set) {
             Ok(methods) => {
                 let before = self.methods.len();
                 self.methods.extend(
                     methods
                         .into_iter()
-                        .filter(|method| method.service() == S::NAME),
+                        .filter(|method| method.service() == name),
                 );
                 if self.methods.len() == before {
                     self.errors.push(ConfigError::new(format!(
-                        "service `{}` has no methods in the file descriptor set",
-                        S::NAME
+                        "service `{name}` has no methods in the file descriptor set"
                     )));
                 }
             }

@@ -3,7 +3,7 @@
 
 use metrics::Label;
 
-use super::config::{Config, GrpcNaming};
+use super::config::{Config, GrpcNaming, Side};
 use crate::catalogue::{LabelValues, MetricKind, Unit};
 use crate::declare::{Declaration, leak, leak_slice};
 
@@ -51,44 +51,22 @@ pub(super) fn declare(
             labels,
             buckets: &[],
         };
-        if let (Some(started), Some(handled), Some(received), Some(sent)) =
-            (config.started, config.handled, config.received, config.sent)
-        {
-            counter(
-                started,
-                "Total number of RPCs started on the server.",
-                base.clone(),
-            )
-            .declare(config.module);
-            counter(
-                handled,
-                "Total number of RPCs completed on the server, regardless of success or failure.",
-                coded(),
-            )
-            .declare(config.module);
-            counter(
-                received,
-                "Total number of RPC stream messages received on the server.",
-                base.clone(),
-            )
-            .declare(config.module);
-            counter(
-                sent,
-                "Total number of gRPC stream messages sent by the server.",
-                base.clone(),
-            )
-            .declare(config.module);
+        let help = Help::of(config.side);
+        if let (Some(started), Some(handled), Some(requests), Some(responses)) = (
+            config.started,
+            config.handled,
+            config.request_messages,
+            config.response_messages,
+        ) {
+            counter(started, help.started, base.clone()).declare(config.module);
+            counter(handled, help.handled, coded()).declare(config.module);
+            counter(requests, help.request_messages, base.clone()).declare(config.module);
+            counter(responses, help.response_messages, base.clone()).declare(config.module);
         }
         if let Some(duration) = config.duration {
             let (help, labels) = match config.naming {
-                GrpcNaming::GoGrpcMiddleware => (
-                    "Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.",
-                    base.clone(),
-                ),
-                GrpcNaming::OpenTelemetry => (
-                    "Measures the duration of inbound remote procedure calls.",
-                    coded(),
-                ),
+                GrpcNaming::GoGrpcMiddleware => (help.handling, base.clone()),
+                GrpcNaming::OpenTelemetry => (help.call_duration, coded()),
             };
             Declaration {
                 name: duration,
@@ -99,6 +77,39 @@ pub(super) fn declare(
                 buckets,
             }
             .declare(config.module);
+        }
+    }
+}
+
+/// The help texts of one side, go-grpc-middleware's (and OpenTelemetry's) own.
+struct Help {
+    started: &'static str,
+    handled: &'static str,
+    request_messages: &'static str,
+    response_messages: &'static str,
+    handling: &'static str,
+    call_duration: &'static str,
+}
+
+impl Help {
+    fn of(side: Side) -> Self {
+        match side {
+            Side::Server => Help {
+                started: "Total number of RPCs started on the server.",
+                handled: "Total number of RPCs completed on the server, regardless of success or failure.",
+                request_messages: "Total number of RPC stream messages received on the server.",
+                response_messages: "Total number of gRPC stream messages sent by the server.",
+                handling: "Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.",
+                call_duration: "Measures the duration of inbound remote procedure calls.",
+            },
+            Side::Client => Help {
+                started: "Total number of RPCs started on the client.",
+                handled: "Total number of RPCs completed by the client, regardless of success or failure.",
+                request_messages: "Total number of gRPC stream messages sent by the client.",
+                response_messages: "Total number of RPC stream messages received by the client.",
+                handling: "Histogram of response latency (seconds) of the gRPC until it is finished by the application.",
+                call_duration: "Measures the duration of outbound remote procedure calls.",
+            },
         }
     }
 }

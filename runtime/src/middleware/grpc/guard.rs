@@ -7,7 +7,7 @@ use http_body::Frame;
 use super::codes::{CANCELED, INTERNAL, UNKNOWN, code_from_head, code_in};
 use super::frames::FrameCounter;
 use super::handles::MethodHandles;
-use crate::middleware::plumbing::{self, CallEnd};
+use crate::middleware::plumbing::{self, CallEnd, ServiceErrorEnd};
 
 /// Counts one call when it ends. Lives in the response future, then in the
 /// response body.
@@ -47,6 +47,13 @@ impl GrpcCallGuard {
     }
 }
 
+impl<E> ServiceErrorEnd<E> for GrpcCallGuard {
+    fn on_service_error(&mut self, _error: &E) {
+        // The connection is torn down without a gRPC status.
+        self.finish(UNKNOWN);
+    }
+}
+
 impl<D: AsRef<[u8]>> CallEnd<D> for GrpcCallGuard {
     fn set_polling(&mut self, polling: bool) {
         self.polling = polling;
@@ -56,18 +63,13 @@ impl<D: AsRef<[u8]>> CallEnd<D> for GrpcCallGuard {
         self.head_code = code_from_head(response);
     }
 
-    fn on_service_error(&mut self) {
-        // The connection is torn down without a gRPC status.
-        self.finish(UNKNOWN);
-    }
-
     fn on_frame(&mut self, frame: &Frame<D>) {
         if let Some(data) = frame.data_ref() {
             let messages = self.frames.feed(data.as_ref());
             if let Some(sent) = self
                 .handles
                 .as_ref()
-                .and_then(|handles| handles.sent.as_ref())
+                .and_then(|handles| handles.response_messages.as_ref())
             {
                 sent.increment(messages);
             }

@@ -16,8 +16,10 @@ pub(super) struct MethodHandles {
     /// Where code-specific handles are registered.
     registrar: Registrar,
     pub(super) started: Option<Counter>,
-    pub(super) received: Option<Counter>,
-    pub(super) sent: Option<Counter>,
+    /// Messages of the request stream: received on a server, sent by a client.
+    pub(super) request_messages: Option<Counter>,
+    /// Messages of the response stream: sent by a server, received by a client.
+    pub(super) response_messages: Option<Counter>,
     /// go-grpc-middleware's histogram, which has no code label.
     handling: Option<Histogram>,
     handled: [OnceLock<Counter>; CODES],
@@ -45,14 +47,19 @@ impl MethodHandles {
             index,
             registrar,
             started: counter(config.started),
-            received: counter(config.received),
-            sent: counter(config.sent),
+            request_messages: counter(config.request_messages),
+            response_messages: counter(config.response_messages),
             handling: config.duration.filter(|_| go).map(|name| {
                 recorder.register_histogram(&Key::from_static_parts(name, labels), &metadata)
             }),
             handled: std::array::from_fn(|_| OnceLock::new()),
             durations: std::array::from_fn(|_| OnceLock::new()),
         }
+    }
+
+    /// How the method streams; `None` for calls to no registered method.
+    pub(super) fn kind(&self) -> Option<super::methods::GrpcType> {
+        self.config.methods[self.index].kind
     }
 
     /// Records the end of a call with gRPC code `code` after `seconds`.

@@ -1,5 +1,6 @@
-//! gRPC server metrics for tonic servers (feature `tonic`), exactly as
-//! go-grpc-middleware's prometheus provider names them, so Grafana
+//! gRPC server metrics for tonic servers, and [client metrics](#client-side)
+//! for tonic channels (feature `tonic`), exactly as go-grpc-middleware's
+//! prometheus provider names them, so Grafana
 //! dashboards and alerts written for Go services work unchanged.
 //!
 //! | series | type | labels |
@@ -85,12 +86,46 @@
 //! # }
 //! ```
 //!
+//! # Client side
+//!
+//! [`GrpcClientMetricsLayer`] goes around a tonic `Channel` (or any tower
+//! HTTP client service taking `http::Request<tonic::body::Body>`) and
+//! records go-grpc-middleware's client series with the same labels:
+//! `grpc_client_started_total`, `grpc_client_handled_total{grpc_code}`,
+//! `grpc_client_msg_sent_total`, `grpc_client_msg_received_total`, and the
+//! opt-in `grpc_client_handling_seconds` (or, in the OpenTelemetry naming,
+//! `rpc_client_call_duration_seconds`).
+//!
+//! ```text
+//! let layer = GrpcClientMetricsLayer::builder()
+//!     .service("pkg.v1.Echo", FILE_DESCRIPTOR_SET)
+//!     .build()?;
+//! let channel = Endpoint::from_static("http://[::1]:50051").connect().await?;
+//! let mut client = EchoClient::new(tower::ServiceBuilder::new().layer(layer).service(channel));
+//! ```
+//!
+//! - A call ends at its trailers (or at a status in the response head), so
+//!   streams are timed in full; a unary or server-streaming call counts its
+//!   one request message as sent when it starts, as go-grpc-middleware's
+//!   interceptors do, and a client stream counts each message as it goes
+//!   out.
+//! - No response (a refused or broken connection) is `Unavailable`; a call
+//!   dropped by the caller (its future, or the response stream before the
+//!   end) is `Canceled`; a call that fails once the deadline it sent in
+//!   `grpc-timeout` (`Request::set_timeout`) has passed is
+//!   `DeadlineExceeded`, as grpc-go's client reports it (tonic's own error
+//!   says `Cancelled`), and so is tonic's `TimeoutExpired` when a tower stack
+//!   hands it on boxed. A deadline set only with `Endpoint::timeout` reaches
+//!   the layer inside `tonic::transport::Error`, which it does not open, and
+//!   counts as `Unavailable`.
+//!
 //! After a method's first call under the global recorder, a call costs a
 //! binary search over the registered paths, two clock reads and the atomic
 //! updates: no label is built and nothing is hashed.
 
 mod body;
 mod build;
+mod client;
 mod codes;
 mod config;
 mod declare;
@@ -104,6 +139,7 @@ mod service;
 mod shared;
 
 pub use self::body::RequestBody;
+pub use self::client::{GrpcClientMetrics, GrpcClientMetricsLayer, GrpcClientMetricsLayerBuilder};
 pub use self::config::{GrpcMetricsLayerBuilder, GrpcNaming};
 pub use self::descriptor::methods_from_descriptor_set;
 pub use self::layer::GrpcMetricsLayer;
@@ -116,3 +152,11 @@ pub type ResponseFuture<F> = crate::middleware::plumbing::ResponseFuture<F, guar
 /// at the trailers, at the end of the body, or (as `Canceled`) when dropped
 /// before either.
 pub type ResponseBody<B> = crate::middleware::plumbing::ResponseBody<B, guard::GrpcCallGuard>;
+
+/// Response future of [`GrpcClientMetrics`].
+pub type ClientResponseFuture<F> =
+    crate::middleware::plumbing::ResponseFuture<F, client::ClientCallGuard>;
+/// Response body of [`GrpcClientMetrics`]: counts received messages and
+/// ends the call at the trailers, or (as `Canceled`) when dropped before.
+pub type ClientResponseBody<B> =
+    crate::middleware::plumbing::ResponseBody<B, client::ClientCallGuard>;

@@ -3,11 +3,7 @@
 
 use crate::buckets;
 
-/// The nine standard methods, then the label of every other method
-/// (OpenTelemetry's `_OTHER`), in label-index order.
-pub(super) const METHOD_LABELS: [&str; 10] = [
-    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "_OTHER",
-];
+pub(super) use crate::middleware::method_label::METHOD_LABELS;
 
 /// The layer's settings, leaked once per layer so handles can borrow them.
 pub(super) struct Config {

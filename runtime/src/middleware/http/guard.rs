@@ -9,7 +9,7 @@ use metrics::Gauge;
 use super::config::Config;
 use super::handles::{Labels, RouteMethodHandles};
 use crate::exporter_routes::ServedByExporter;
-use crate::middleware::plumbing::{self, CallEnd};
+use crate::middleware::plumbing::{self, CallEnd, ServiceErrorEnd};
 
 /// Status of a request whose response future or body was dropped before the
 /// end of the body: the client went away. 499 is nginx's "client closed
@@ -158,6 +158,13 @@ impl RequestGuard {
     }
 }
 
+impl<E> ServiceErrorEnd<E> for RequestGuard {
+    fn on_service_error(&mut self, _error: &E) {
+        // The server turns a service error into a failed response.
+        self.finish(SERVER_ERROR_STATUS);
+    }
+}
+
 impl<D: Buf> CallEnd<D> for RequestGuard {
     fn set_polling(&mut self, polling: bool) {
         self.polling = polling;
@@ -170,11 +177,6 @@ impl<D: Buf> CallEnd<D> for RequestGuard {
             self.resolve_deferred();
         }
         self.status = crate::status::http_status_label(response.status());
-    }
-
-    fn on_service_error(&mut self) {
-        // The server turns a service error into a failed response.
-        self.finish(SERVER_ERROR_STATUS);
     }
 
     fn on_frame(&mut self, frame: &Frame<D>) {

@@ -17,24 +17,7 @@ use crate::table::Table;
 /// per request.
 const STATUSES_PER_METHOD: usize = 24;
 
-/// The index of `method` in [`METHOD_LABELS`].
-pub(super) fn method_index(method: &http::Method) -> usize {
-    const STANDARD: [http::Method; 9] = [
-        http::Method::GET,
-        http::Method::HEAD,
-        http::Method::POST,
-        http::Method::PUT,
-        http::Method::DELETE,
-        http::Method::CONNECT,
-        http::Method::OPTIONS,
-        http::Method::TRACE,
-        http::Method::PATCH,
-    ];
-    STANDARD
-        .iter()
-        .position(|standard| standard == method)
-        .unwrap_or(STANDARD.len())
-}
+pub(super) use crate::middleware::method_label::method_index;
 
 /// The route and method labels of a request.
 #[derive(Clone)]

@@ -20,7 +20,7 @@ pin_project! {
 }
 
 impl<B: Body, G: CallEnd<B::Data>> ResponseBody<B, G> {
-    pub(super) fn new(inner: B, mut guard: Option<G>) -> Self {
+    pub(crate) fn new(inner: B, mut guard: Option<G>) -> Self {
         // An empty body (a trailers-only gRPC answer, a 204) is complete
         // already, and servers may never poll it.
         if inner.is_end_stream() {
@@ -66,5 +66,14 @@ impl<B: Body, G: CallEnd<B::Data>> Body for ResponseBody<B, G> {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+impl<B: std::fmt::Debug, G> std::fmt::Debug for ResponseBody<B, G> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseBody")
+            .field("inner", &self.inner)
+            .field("counted", &self.guard.is_none())
+            .finish()
     }
 }

@@ -16,9 +16,6 @@ pub trait CallEnd<D> {
     /// The inner service answered with this head.
     fn on_response<B>(&mut self, response: &http::Response<B>);
 
-    /// The inner service returned an error instead of a response.
-    fn on_service_error(&mut self);
-
     /// A frame of the response body went out.
     fn on_frame(&mut self, frame: &Frame<D>);
 
@@ -29,8 +26,18 @@ pub trait CallEnd<D> {
     fn on_body_error(&mut self);
 }
 
+/// What a guard is told when the inner service returns an error `E`
+/// instead of a response. Server guards take any error and ignore it; the
+/// gRPC client guard reads it (so needs `E: 'static`) to tell tonic's
+/// timeout from a refused connection.
+pub trait ServiceErrorEnd<E> {
+    /// The inner service returned `error` instead of a response.
+    fn on_service_error(&mut self, error: &E);
+}
+
 /// Whether a guard dropped unfinished was dropped by a panic: one unwinding
 /// now, or one caught (by a catch-panic layer) while a poll was running.
+#[cfg(any(feature = "axum", feature = "tonic"))]
 pub(crate) fn ended_by_panic(polling: bool) -> bool {
     std::thread::panicking() || polling
 }

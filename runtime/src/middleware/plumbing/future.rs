@@ -8,7 +8,7 @@ use std::task::{Context, Poll, ready};
 use pin_project_lite::pin_project;
 
 use super::body::ResponseBody;
-use super::call_end::{CallEnd, end, poll_marked};
+use super::call_end::{CallEnd, ServiceErrorEnd, end, poll_marked};
 
 pin_project! {
     /// Response future of the layers' services
@@ -34,7 +34,7 @@ impl<F, B, E, G> Future for ResponseFuture<F, G>
 where
     F: Future<Output = Result<http::Response<B>, E>>,
     B: http_body::Body,
-    G: CallEnd<B::Data>,
+    G: CallEnd<B::Data> + ServiceErrorEnd<E>,
 {
     type Output = Result<http::Response<ResponseBody<B, G>>, E>;
 
@@ -50,7 +50,7 @@ where
                 Ok(response.map(|body| ResponseBody::new(body, guard)))
             }
             Err(error) => {
-                end(this.guard, G::on_service_error);
+                end(this.guard, |guard| guard.on_service_error(&error));
                 Err(error)
             }
         })

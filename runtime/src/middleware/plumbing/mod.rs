@@ -20,7 +20,12 @@ mod future;
     unreachable_pub,
     reason = "reachable through the layers' public type aliases"
 )]
-pub use self::{body::ResponseBody, call_end::CallEnd, future::ResponseFuture};
+pub use self::{
+    body::ResponseBody,
+    call_end::{CallEnd, ServiceErrorEnd},
+    future::ResponseFuture,
+};
 
 pub(crate) use self::accessors::inner_service_accessors;
+#[cfg(any(feature = "axum", feature = "tonic"))]
 pub(crate) use self::call_end::ended_by_panic;
