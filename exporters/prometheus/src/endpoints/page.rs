@@ -22,24 +22,6 @@ const PAGE: &str = concat!(
     include_str!("page/tail.html"),
 );
 
-/// The links to the profiles (feature `pprof`), after the other links.
-#[cfg(feature = "pprof")]
-const PPROF_LINKS: &str = "    <a href=\"debug/pprof/profile?seconds=30\">/debug/pprof/profile</a>\n    \
-     <a href=\"debug/pprof/heap\">/debug/pprof/heap</a>\n";
-
-/// The page as served: with the profiles' links when they are served.
-fn html() -> &'static str {
-    #[cfg(feature = "pprof")]
-    {
-        static WITH_PROFILES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-            PAGE.replacen("  </nav>", &format!("{PPROF_LINKS}  </nav>"), 1)
-        });
-        WITH_PROFILES.as_str()
-    }
-    #[cfg(not(feature = "pprof"))]
-    PAGE
-}
-
 /// Only the page's own inline script and style, and requests to its origin.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; connect-src 'self'; \
      script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; \
@@ -52,31 +34,23 @@ pub(super) async fn page() -> Response {
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        Html(html()),
+        Html(PAGE),
     )
         .into_response()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{PAGE, html};
+    use super::PAGE;
 
     #[test]
     fn the_page_loads_nothing_from_elsewhere() {
         // The SVG namespace is a name, not a request.
-        let page = html().replace("\"http://www.w3.org/2000/svg\"", "");
+        let page = PAGE.replace("\"http://www.w3.org/2000/svg\"", "");
         for external in ["http://", "https://", "//cdn", "@import", "url("] {
             assert!(!page.contains(external), "the page mentions `{external}`");
         }
         assert!(PAGE.starts_with("<!doctype html>"));
         assert!(PAGE.trim_end().ends_with("</html>"));
-    }
-
-    #[test]
-    fn the_page_links_the_profiles_when_they_are_served() {
-        let links = html().contains("href=\"debug/pprof/profile?seconds=30\"")
-            && html().contains("href=\"debug/pprof/heap\"");
-        assert_eq!(links, cfg!(feature = "pprof"));
-        assert!(html().contains("<a href=\"readyz?verbose\">/readyz</a>"));
     }
 }
