@@ -1,11 +1,16 @@
-//! The example's profiles, read by Go's own tool: a CPU profile and a heap
-//! profile downloaded from a running replica with its demo load, and
-//! `go tool pprof -top` (Debian `golang-go`) lists the example's functions.
+//! The example's profiles, read by Go's own tool: a CPU profile (taken
+//! while clients write large entries, so the replica's checksumming is
+//! busy) and a heap profile downloaded from a running replica with its demo
+//! load, and `go tool pprof -top` (Debian `golang-go`) lists the example's
+//! functions.
 
-use std::net::SocketAddr;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use e2e_support::{Child, TempDir, download, require_binary, wait_for_body};
 
@@ -34,6 +39,46 @@ fn pprof_top(go: &Path, profile: &Path) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     top
+}
+
+/// POSTs a 256 KiB entry to a tenant's log; the status, or `None` when the
+/// exchange failed.
+fn write_entry(address: SocketAddr) -> Option<u16> {
+    let payload = vec![b'k'; 256 * 1024];
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let head = format!(
+        "POST /v1/tenants/profiled/entries HTTP/1.0\r\nHost: {address}\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        payload.len()
+    );
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(&payload).ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    answer.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Two clients writing large entries until `stop` (at most 60 s each).
+fn writers(address: SocketAddr, stop: &Arc<AtomicBool>) -> Vec<std::thread::JoinHandle<u32>> {
+    (0..2)
+        .map(|_| {
+            let stop = Arc::clone(stop);
+            std::thread::spawn(move || {
+                let deadline = Instant::now() + Duration::from_secs(60);
+                let mut written = 0;
+                while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
+                    // A view change makes a write fail now and then; go on.
+                    if write_entry(address) == Some(201) {
+                        written += 1;
+                    }
+                }
+                written
+            })
+        })
+        .collect()
 }
 
 fn fetch(address: SocketAddr, path: &str, into: &Path) {
@@ -73,13 +118,22 @@ fn go_tool_pprof_reads_the_cpu_and_heap_profiles_and_finds_the_example_s_functio
 
     let dir = TempDir::new("replicated-log-pprof");
     let cpu = dir.path().join("cpu.pb");
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients = writers(address, &stop);
     fetch(address, "/debug/pprof/profile?seconds=5", &cpu);
+    stop.store(true, Ordering::Relaxed);
+    let written: u32 = clients
+        .into_iter()
+        .map(|client| client.join().unwrap())
+        .sum();
+    assert!(written > 0, "no large entry was written");
     let top = pprof_top(&go, &cpu);
     assert!(top.contains("Type: cpu"), "{top}");
-    assert!(top.contains("Duration: 5s"), "{top}");
+    assert!(top.contains("Duration: 5"), "{top}");
     assert!(
-        top.lines().any(|line| line.contains("replicated_log::")),
-        "no function of the example in the CPU profile:\n{top}"
+        top.lines()
+            .any(|line| line.contains("replicated_log::node::entry_checksum")),
+        "the example's checksumming is not in the CPU profile:\n{top}"
     );
 
     let heap = dir.path().join("heap.pb.gz");
