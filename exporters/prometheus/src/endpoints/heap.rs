@@ -4,9 +4,10 @@
 //! reads it.
 //!
 //! It needs the application's global allocator to be `tikv-jemallocator`
-//! (feature `profiling`) started with profiling on, for example:
+//! (feature `profiling`) started with profiling on, as
+//! `examples/replicated-log/src/main.rs` does (and compiles):
 //!
-//! ```ignore
+//! ```text
 //! #[global_allocator]
 //! static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 //!
