@@ -25,9 +25,24 @@ pub fn free_port() -> u16 {
 /// `GET path` with extra `headers`; `Err` when the server cannot be reached
 /// or answers something that is not HTTP.
 pub fn get(address: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Result<Response, String> {
+    let (status, body) = download(address, path, headers, Duration::from_secs(10))?;
+    Ok(Response {
+        status,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+/// `GET path` with extra `headers`, waiting up to `wait` for the answer:
+/// the status and the body's bytes (a profile, an image).
+pub fn download(
+    address: SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+    wait: Duration,
+) -> Result<(u16, Vec<u8>), String> {
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))
         .map_err(|error| format!("cannot connect to {address}: {error}"))?;
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_read_timeout(Some(wait));
     // HTTP/1.0 so the answer is never chunked and ends when the connection closes.
     let mut request = format!("GET {path} HTTP/1.0\r\nHost: {address}\r\n");
     for (name, value) in headers {
@@ -41,19 +56,22 @@ pub fn get(address: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Result<
     stream
         .read_to_end(&mut raw)
         .map_err(|error| format!("cannot read from {address}: {error}"))?;
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("`{path}` answered no HTTP head: {text:?}"))?;
+    let split = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .ok_or_else(|| {
+            format!(
+                "`{path}` answered no HTTP head: {:?}",
+                String::from_utf8_lossy(&raw)
+            )
+        })?;
+    let head = String::from_utf8_lossy(&raw[..split]);
     let status = head
         .split_whitespace()
         .nth(1)
         .and_then(|code| code.parse().ok())
         .ok_or_else(|| format!("`{path}` answered a bad status line: {head:?}"))?;
-    Ok(Response {
-        status,
-        body: body.to_owned(),
-    })
+    Ok((status, raw[split + 4..].to_vec()))
 }
 
 /// Polls `GET path` (up to 30 s) until the body satisfies `accept`, and

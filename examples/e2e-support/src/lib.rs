@@ -21,7 +21,7 @@ mod tempdir;
 
 pub use crate::child::Child;
 pub use crate::chromium::Chromium;
-pub use crate::http::{Response, free_port, get, wait_for_body};
+pub use crate::http::{Response, download, free_port, get, wait_for_body};
 pub use crate::prometheus::{Prometheus, Sample, ScrapeJob};
 pub use crate::tempdir::TempDir;
 

@@ -2,7 +2,9 @@
 //! consensus, projection, latency, request and tenant metrics of its
 //! monitoring guide, `/health/live`, `/health/ready` (503 while recovering
 //! or changing view), `/status` JSON, structured JSON logs and `kmb.write` /
-//! `kmb.query` spans.
+//! `kmb.query` spans. Built with the exporter's `pprof` feature and jemalloc
+//! (profiling on), so `/debug/pprof/profile?seconds=N` and
+//! `/debug/pprof/heap` answer profiles `go tool pprof` reads.
 //!
 //! ```sh
 //! cargo run -p replicated-log -- --demo-load
@@ -19,6 +21,19 @@ use std::time::Duration;
 
 use clap::Parser;
 use vitals_prometheus::{Exporter, build_info};
+
+/// jemalloc, whose heap profile `/debug/pprof/heap` serves.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// jemalloc's options, read from this symbol before `main`: profiling on
+/// from the start, one sample per 512 KiB allocated on average.
+// `export_name` is unsafe: the symbol must have the C type jemalloc
+// expects, `const char *`, which a thin reference to the first byte of a
+// NUL-terminated string is. The only unsafe item of the example.
+#[allow(unsafe_code, non_upper_case_globals)]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+static malloc_conf: &u8 = &b"prof:true,prof_active:true,lg_prof_sample:19\0"[0];
 
 /// A replica of a simulated replicated log, instrumented with vitals.
 #[derive(Debug, Parser)]

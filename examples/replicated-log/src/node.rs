@@ -272,6 +272,7 @@ impl Node {
         self.request(Method::Write, async {
             let started = Instant::now();
             self.ensure_normal()?;
+            let checksum = entry_checksum(payload);
             let op = {
                 let mut inner = self.lock();
                 inner.op_number += 1;
@@ -296,7 +297,7 @@ impl Node {
             }
             let elapsed = started.elapsed();
             KMB.write_duration_seconds().record(elapsed.as_secs_f64());
-            tracing::debug!(target: "kmb_vsr", op, elapsed_us = elapsed.as_micros() as u64, "Committed");
+            tracing::debug!(target: "kmb_vsr", op, checksum, elapsed_us = elapsed.as_micros() as u64, "Committed");
             Ok(op)
         }
         .instrument(span))
@@ -337,9 +338,26 @@ impl Node {
     }
 }
 
+/// The checksum an entry is stored with (64-bit FNV-1a over its bytes),
+/// computed before it is prepared: the replica's CPU-bound work per byte
+/// written, which the CPU profile shows under large writes.
+fn entry_checksum(payload: &[u8]) -> u64 {
+    payload.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_entry_checksum_is_fnv_1a() {
+        // The published FNV-1a 64 test vectors.
+        assert_eq!(entry_checksum(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(entry_checksum(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(entry_checksum(b"foobar"), 0x8594_4171_f739_67e8);
+    }
 
     #[tokio::test(start_paused = true)]
     async fn a_replica_serves_only_in_normal_status_and_the_projection_follows_the_log() {

@@ -21,6 +21,9 @@
 //!   to merge into the application's; bearer token and TLS (with optional
 //!   client certificates, feature `tls`); graceful shutdown; push mode for
 //!   batch jobs (feature `push`).
+//! - `/debug/pprof/profile?seconds=N` and `/debug/pprof/heap` (feature
+//!   `pprof`, off by default): CPU and jemalloc heap profiles in pprof's
+//!   protobuf format, behind the bearer token.
 //!
 //! ```no_run
 //! use vitals_prometheus::{Exporter, build_info};

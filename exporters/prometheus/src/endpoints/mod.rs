@@ -8,8 +8,10 @@
 //! | `/readyz`, `/health/ready` | readiness checks (and states) |
 //! | `/livez/{check}`, `/readyz/{check}` | one check |
 //! | `/status` | JSON: build info, liveness, readiness and every state |
+//! | `/debug/pprof/profile?seconds=N` | a CPU profile, pprof protobuf (feature `pprof`) |
+//! | `/debug/pprof/heap` | jemalloc's heap profile, pprof protobuf (feature `pprof`) |
 //!
-//! With a bearer token, `/metrics` and `/status` require it; the probes stay
+//! With a bearer token, `/metrics`, `/status` and the profiles require it; the probes stay
 //! open unless the builder's `protect_health(true)` says otherwise, because
 //! kubelets and load balancers probe without credentials.
 //!
@@ -17,8 +19,12 @@
 //! client_golang's `promhttp_metric_handler_*` (see `scrape_metrics`).
 
 mod health;
+#[cfg(feature = "pprof")]
+mod heap;
 mod metrics;
 mod page;
+#[cfg(feature = "pprof")]
+mod profile;
 mod status;
 
 use std::sync::Arc;
@@ -37,7 +43,15 @@ fn scrape_routes() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
 
 /// The other endpoints the token protects.
 fn data_routes() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
-    vec![("/status", get(status::status))]
+    let routes = vec![("/status", get(status::status))];
+    #[cfg(feature = "pprof")]
+    let routes = {
+        let mut routes = routes;
+        routes.push(("/debug/pprof/profile", get(profile::profile)));
+        routes.push(("/debug/pprof/heap", get(heap::heap)));
+        routes
+    };
+    routes
 }
 
 /// The probes, open unless `protect_health` says otherwise.

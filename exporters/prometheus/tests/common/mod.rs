@@ -23,7 +23,10 @@ use vitals_prometheus::{Exporter, Server};
 pub struct Answer {
     pub status: u16,
     pub headers: http::HeaderMap,
+    /// The body as text (invalid UTF-8 replaced).
     pub body: String,
+    /// The body's bytes.
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -96,7 +99,8 @@ where
     Ok(Answer {
         status,
         headers,
-        body: String::from_utf8(body.to_vec()).expect("UTF-8 body"),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        bytes: body.to_vec(),
     })
 }
 
