@@ -51,23 +51,36 @@ pub(crate) fn sanitize_name(name: &str) -> String {
 
 /// Writes `name` made valid as a metric name (see [`sanitize_name`]).
 pub(crate) fn push_sanitized_name(out: &mut impl Sink, name: &str) {
-    sanitized(name, true).for_each(|c| out.put(c));
+    push_sanitized(out, name, true);
 }
 
 /// Writes `name` made valid as a label name (`[a-zA-Z_][a-zA-Z0-9_]*`,
 /// other characters become `_`).
 pub(crate) fn push_sanitized_label(out: &mut impl Sink, name: &str) {
-    sanitized(name, false).for_each(|c| out.put(c));
+    push_sanitized(out, name, false);
+}
+
+fn push_sanitized(out: &mut impl Sink, name: &str, colons: bool) {
+    // Names are almost always valid already: one write, not one per char
+    // (a lookup compares a key this way on every `counter!` call).
+    if name
+        .bytes()
+        .enumerate()
+        .all(|(index, byte)| valid(index, char::from(byte), colons))
+    {
+        out.put_str(name);
+    } else {
+        sanitized(name, colons).for_each(|c| out.put(c));
+    }
+}
+
+fn valid(index: usize, c: char, colons: bool) -> bool {
+    c.is_ascii_alphabetic() || c == '_' || (colons && c == ':') || (index > 0 && c.is_ascii_digit())
 }
 
 fn sanitized(name: &str, colons: bool) -> impl Iterator<Item = char> + '_ {
-    name.char_indices().map(move |(index, c)| {
-        let valid = c.is_ascii_alphabetic()
-            || c == '_'
-            || (colons && c == ':')
-            || (index > 0 && c.is_ascii_digit());
-        if valid { c } else { '_' }
-    })
+    name.char_indices()
+        .map(move |(index, c)| if valid(index, c, colons) { c } else { '_' })
 }
 
 /// Writes a label value with `\`, `"` and newlines escaped (both formats).
@@ -82,14 +95,18 @@ pub(crate) fn escape_help(out: &mut impl Sink, help: &str, quotes: bool) {
 }
 
 fn escape(out: &mut impl Sink, text: &str, quotes: bool) {
-    for c in text.chars() {
-        match c {
-            '\\' => out.put_str("\\\\"),
-            '\n' => out.put_str("\\n"),
-            '"' if quotes => out.put_str("\\\""),
-            c => out.put(c),
-        }
+    // Clean runs are written whole; only the characters to escape one by one.
+    let mut rest = text;
+    while let Some(at) = rest.find(|c| c == '\\' || c == '\n' || (quotes && c == '"')) {
+        out.put_str(&rest[..at]);
+        out.put_str(match rest.as_bytes()[at] {
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            _ => "\\\"",
+        });
+        rest = &rest[at + 1..];
     }
+    out.put_str(rest);
 }
 
 #[cfg(test)]
