@@ -12,7 +12,9 @@
 //!   in the fn, same recorder;
 //! - `autometrics`: `#[autometrics(track_concurrency)]`, same recorder;
 //! - `prometheus_client`: `Family::get_or_create` per call with enum labels,
-//!   its own registry.
+//!   its own registry;
+//! - `measured`: measured 0.0.22's vecs keyed by fixed-cardinality enum
+//!   label groups (see `instrument_rpc/measured_call.rs`).
 //!
 //! The recorder the facade users share is chosen by `VITALS_BENCH_RECORDER`:
 //! `stock` (default) is metrics-exporter-prometheus's own recorder, which the
@@ -30,6 +32,9 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group};
+
+#[path = "instrument_rpc/measured_call.rs"]
+mod measured_call;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
 use prometheus_client::metrics::{
     counter::Counter, family::Family, gauge::Gauge, histogram::Histogram,
@@ -224,16 +229,18 @@ fn per_call(c: &mut Criterion) {
     group.bench_function("prometheus_client", |b| {
         b.iter(|| prometheus_client_call(black_box(3)))
     });
+    group.bench_function("measured", |b| b.iter(|| measured_call::call(black_box(3))));
     group.finish();
 
     // Two threads calling the same fn at once: the same series, so the same
     // cache lines. Reported per call, per thread.
     let mut contended = c.benchmark_group("contended_2_threads");
-    let contenders: [(&str, Call); 4] = [
+    let contenders: [(&str, Call); 5] = [
         ("floor", floor_call),
         ("vitals", vitals_call),
         ("metrics_macros", metrics_macros_call),
         ("prometheus_client", prometheus_client_call),
+        ("measured", measured_call::call),
     ];
     for (name, call) in contenders {
         contended.bench_function(name, |b| {
@@ -263,6 +270,11 @@ fn per_call(c: &mut Criterion) {
         })
         .get();
     assert!(client > 0);
+    let measured = measured_call::render();
+    assert!(
+        measured.contains("bench_measured_requests{method=\"call\",status=\"ok\"}"),
+        "measured recorded nothing:\n{measured}"
+    );
 }
 
 /// Runs `iterations` calls on each of two threads started together; the
@@ -295,12 +307,13 @@ criterion_group!(benches, per_call);
 /// One contender's instrumented fn.
 type Call = fn(u64) -> u64;
 
-const CONTENDERS: [&str; 5] = [
+const CONTENDERS: [&str; 6] = [
     "floor",
     "vitals",
     "metrics_macros",
     "autometrics",
     "prometheus_client",
+    "measured",
 ];
 
 fn main() {
