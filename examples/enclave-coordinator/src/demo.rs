@@ -2,12 +2,19 @@
 //! to the coordinator over its real HTTP and gRPC APIs. The coordinator
 //! starts in recovery, is recovered after 5 s, gets its manifest after
 //! 10 s, then marbles activate, some with bad quotes or unknown types.
+//!
+//! The operator's and the marbles' channels go through
+//! `GrpcClientMetricsLayer`, so the client side of both gRPC APIs is
+//! measured too (`grpc_client_handled_total{grpc_service, grpc_method,
+//! grpc_code}`: the marbles see their refused activations as
+//! `PermissionDenied` from their side).
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tonic::transport::Channel;
+use vitals::middleware::grpc::{GrpcClientMetrics, GrpcClientMetricsLayer};
 
 use crate::proto::{
     ActivationRequest, GetManifestRequest, NewMeshCertRequest, SetManifestRequest,
@@ -30,9 +37,17 @@ pub(crate) struct Targets {
 
 /// Starts the operator and the marbles.
 pub(crate) fn start(targets: Targets) {
+    let layer = GrpcClientMetricsLayer::builder()
+        .descriptor_set(crate::proto::DESCRIPTOR_SET)
+        .build()
+        .expect("the coordinator's services are in its descriptor set");
     tokio::spawn(status_poller(targets.client_api));
-    tokio::spawn(operator(targets.client_api, targets.user_api));
-    tokio::spawn(marbles(targets.mesh_api));
+    tokio::spawn(operator(
+        targets.client_api,
+        targets.user_api,
+        layer.clone(),
+    ));
+    tokio::spawn(marbles(targets.mesh_api, layer));
 }
 
 /// One HTTP/1.1 request; the status code, or `None` if the server is unreachable.
@@ -52,6 +67,14 @@ async fn http(address: SocketAddr, method: &str, path: &str, body: &str) -> Opti
         .ok()
 }
 
+/// A measured channel to `address`, once it accepts connections.
+async fn measured(
+    address: SocketAddr,
+    layer: &GrpcClientMetricsLayer,
+) -> GrpcClientMetrics<Channel> {
+    tower::Layer::layer(layer, channel(address).await)
+}
+
 async fn channel(address: SocketAddr) -> Channel {
     loop {
         let endpoint = Channel::from_shared(format!("http://{address}")).expect("a valid URI");
@@ -69,8 +92,8 @@ async fn status_poller(client_api: SocketAddr) {
     }
 }
 
-async fn operator(client_api: SocketAddr, user_api: SocketAddr) {
-    let mut users = UserApiClient::new(channel(user_api).await);
+async fn operator(client_api: SocketAddr, user_api: SocketAddr, layer: GrpcClientMetricsLayer) {
+    let mut users = UserApiClient::new(measured(user_api, &layer).await);
     tokio::time::sleep(Duration::from_secs(5)).await;
     // A fumbled first try, then the key.
     let _ = http(client_api, "POST", "/recover", "").await;
@@ -110,8 +133,8 @@ fn uuid() -> String {
     )
 }
 
-async fn marbles(mesh_api: SocketAddr) {
-    let mut mesh = MeshApiClient::new(channel(mesh_api).await);
+async fn marbles(mesh_api: SocketAddr, layer: GrpcClientMetricsLayer) {
+    let mut mesh = MeshApiClient::new(measured(mesh_api, &layer).await);
     // A fixed fleet of instances keeps the uuid label bounded, as a real
     // deployment's is by its replica count.
     let fleet: Vec<(String, String)> = (0..12)

@@ -86,6 +86,10 @@ fn the_documented_series_answer_over_a_real_prometheus() {
         "grpc_server_handled_total counter",
         "grpc_server_msg_received_total counter",
         "grpc_server_msg_sent_total counter",
+        "grpc_client_started_total counter",
+        "grpc_client_handled_total counter",
+        "grpc_client_msg_received_total counter",
+        "grpc_client_msg_sent_total counter",
         "server_client_api_http_requests_total counter",
         "server_client_api_http_request_duration_seconds histogram",
     ] {
@@ -180,6 +184,27 @@ fn the_documented_series_answer_over_a_real_prometheus() {
         "sum by (grpc_method) (rate(grpc_server_msg_received_total{grpc_service=\"coordinator.v1.UserAPI\"}[1m]))",
         "user API messages",
         |s| s.iter().any(|s| s.label("grpc_method") == "GetManifest" && s.value > 0.0),
+    );
+
+    // The demo's clients see the same calls from their side: every refused
+    // activation the server counted, the marbles counted as refused.
+    prometheus.wait_for(
+        "sum by (grpc_service) (rate(grpc_client_started_total[1m])) > 0",
+        "client calls on both APIs",
+        |s| s.len() == 2,
+    );
+    let refused = |side: &str| {
+        format!(
+            "sum(grpc_{side}_handled_total{{grpc_method=\"Activate\",grpc_code=\"PermissionDenied\"}})"
+        )
+    };
+    prometheus.wait_for_value(&refused("client"), "refusals seen by the marbles", |n| {
+        n >= 1.0
+    });
+    prometheus.wait_for_value(
+        &format!("{} - {}", refused("server"), refused("client")),
+        "as many refusals on both sides",
+        |difference| difference.abs() <= 1.0,
     );
 
     // The client API's HTTP series.
