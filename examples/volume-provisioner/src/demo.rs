@@ -2,6 +2,11 @@
 //! (in-process, so it works whatever TLS the listener requires), errors
 //! included: missing images, bad bodies, an over-full pool (5xx), unknown
 //! jobs, cancellations, a caller without the token.
+//!
+//! The client goes through `HttpClientMetricsLayer`, as a service calling
+//! the provisioner would: `http_client_request_duration_seconds` and
+//! `http_client_requests_total` with `server_address="volume-provisioner"`,
+//! the method and the status the provisioner answered.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,10 +14,19 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use http::{Request, header};
-use tower::ServiceExt;
+use tower::{Layer, ServiceExt};
+use vitals::middleware::http_client::{HttpClientMetrics, HttpClientMetricsLayer};
+
+/// The client's view of the provisioner: the router behind the client layer.
+type Client = HttpClientMetrics<Router>;
 
 /// Starts the client.
 pub(crate) fn start(app: Router, token: Option<Arc<str>>) {
+    let app: Client = HttpClientMetricsLayer::builder()
+        .server_address("volume-provisioner")
+        .build()
+        .expect("the default buckets and a plain server name are valid")
+        .layer(app);
     tokio::spawn(async move {
         let mut jobs: Vec<String> = Vec::new();
         let mut round = 0u64;
@@ -83,7 +97,7 @@ fn volume(round: u64, size_gb: u64, image: &str) -> String {
 
 /// One request through the router; the JSON body of a success.
 async fn call(
-    app: &Router,
+    app: &Client,
     token: Option<&str>,
     method: &str,
     path: &str,
@@ -104,7 +118,7 @@ async fn call(
     // Read the body whatever the status, as a real client does: a response
     // whose body is never read counts as abandoned (`499`) in the request metrics.
     let success = response.status().is_success();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+    let bytes = axum::body::to_bytes(Body::new(response.into_body()), 1 << 20)
         .await
         .ok()?;
     if !success {

@@ -189,6 +189,39 @@ fn the_guide_s_queries_answer_over_mutual_tls() {
         |bytes| bytes > 1e6,
     );
 
+    // The demo client's own view, through HttpClientMetricsLayer: what it
+    // sent and what the provisioner answered, created volumes and refusals.
+    let answers = prometheus.wait_for(
+        &m("sum by (http_request_method, http_response_status_code) (http_client_requests_total{JOB})"),
+        "the demo client's requests",
+        |s| {
+            let seen = |method: &str, status: &str| {
+                s.iter().any(|s| {
+                    s.label("http_request_method") == method
+                        && s.label("http_response_status_code") == status
+                        && s.value > 0.0
+                })
+            };
+            seen("POST", "202") && seen("GET", "404") && seen("POST", "400")
+        },
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|s| s.label("http_response_status_code").len() == 3),
+        "{answers:?}"
+    );
+    prometheus.wait_for(
+        &m("sum by (server_address, server_port) (http_client_requests_total{JOB})"),
+        "one server, as configured",
+        |s| s.len() == 1 && s[0].label("server_address") == "volume-provisioner",
+    );
+    prometheus.wait_for_value(
+        &m("histogram_quantile(0.95, sum by (le) (rate(http_client_request_duration_seconds_bucket{JOB}[5m])))"),
+        "a p95 client latency",
+        |p95| p95 > 0.0 && p95 < 5.0,
+    );
+
     // Structured JSON logs with the guide's fields.
     let log = provisioner.wait_for_line("Starting image download", Duration::from_secs(10));
     let log: serde_json::Value =
