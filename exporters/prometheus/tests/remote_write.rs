@@ -176,7 +176,8 @@ async fn prometheus_holds_what_metrics_shows_and_loses_nothing_across_a_restart(
         Some(expected),
         "the queued renders never arrived"
     );
-    // Every 200 ms render is there, the outage included: no gap.
+    // Every 200 ms render is there, the outage (over 2 s) included: no gap
+    // of even a second (a loaded machine may delay a render by a few ticks).
     let points = query(prometheus, &format!("{series}[1m]")).await;
     let gaps: Vec<f64> = points
         .windows(2)
@@ -184,7 +185,7 @@ async fn prometheus_holds_what_metrics_shows_and_loses_nothing_across_a_restart(
         .collect();
     assert!(points.len() >= 25, "{points:?}");
     assert!(
-        gaps.iter().all(|gap| *gap < 0.5),
+        gaps.iter().all(|gap| *gap < 1.0),
         "a gap in the written samples: {gaps:?}"
     );
     assert!(
