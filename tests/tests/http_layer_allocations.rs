@@ -1,13 +1,13 @@
 //! After warm-up, the layers add no allocation to a request: handles are
 //! cached per label combination, so no label, string or key is built.
 //!
-//! A counting global allocator sees every allocation of this binary, so the
-//! measurements run on one thread with nothing else in flight; the global
+//! The counting allocator counts this thread's allocations, so the
+//! measurements run on a current-thread runtime; the global
 //! recorder is a `CapturingRecorder`, whose handles are plain atomics.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+mod support;
+
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::routing::get;
@@ -18,41 +18,10 @@ use vitals::middleware::grpc::{GrpcMethod, GrpcMetricsLayer, GrpcType};
 use vitals::middleware::http::HttpMetricsLayer;
 use vitals::testing::CapturingRecorder;
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator; only counts calls.
-#[allow(unsafe_code)] // a global allocator is an unsafe trait
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller's contract is passed on unchanged.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract is passed on unchanged.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use support::alloc::{CALLS, CountingAllocator, WARM_UP, allocations_per_call};
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-const REQUESTS: usize = 200;
-
-/// Allocations per call of `call`, after a warm-up.
-async fn allocations_per_call<F: Future<Output = ()>>(mut call: impl FnMut() -> F) -> usize {
-    for _ in 0..10 {
-        call().await;
-    }
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for _ in 0..REQUESTS {
-        call().await;
-    }
-    (ALLOCATIONS.load(Ordering::Relaxed) - before) / REQUESTS
-}
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 async fn get_via<S, B>(service: S)
 where
@@ -134,7 +103,7 @@ async fn warm_requests_allocate_nothing_more_than_without_the_layers() {
     let labels = [("method", "GET"), ("route", "unmatched"), ("status", "200")];
     assert_eq!(
         recorded.counter("http_server_requests_total", &labels),
-        Some(10 + REQUESTS as u64)
+        Some(WARM_UP + CALLS)
     );
     let method = [
         ("grpc_type", "unary"),
@@ -144,6 +113,6 @@ async fn warm_requests_allocate_nothing_more_than_without_the_layers() {
     ];
     assert_eq!(
         recorded.counter("grpc_server_handled_total", &method),
-        Some(10 + REQUESTS as u64)
+        Some(WARM_UP + CALLS)
     );
 }

@@ -30,3 +30,24 @@ unsafe impl GlobalAlloc for CountingAllocator {
 pub fn allocations() -> u64 {
     ALLOCATIONS.with(Cell::get)
 }
+
+/// Warm-up calls of [`allocations_per_call`], not counted.
+pub const WARM_UP: u64 = 10;
+/// Calls [`allocations_per_call`] counts, after its warm-up.
+pub const CALLS: u64 = 200;
+
+/// Allocations this thread makes per `call`, after [`WARM_UP`] calls (so
+/// handles, caches and pools exist). Run it on a current-thread runtime:
+/// only this thread's allocations are counted.
+pub async fn allocations_per_call<F: std::future::Future<Output = ()>>(
+    mut call: impl FnMut() -> F,
+) -> u64 {
+    for _ in 0..WARM_UP {
+        call().await;
+    }
+    let before = allocations();
+    for _ in 0..CALLS {
+        call().await;
+    }
+    (allocations() - before) / CALLS
+}
