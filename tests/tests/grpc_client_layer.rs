@@ -17,11 +17,10 @@ use vitals::middleware::grpc::{
 };
 
 use layer_support::echo::serve;
+use layer_support::grpc_series::{GrpcSeries, SERVICE};
 use layer_support::proto::echo_client::EchoClient;
 use layer_support::proto::{DESCRIPTOR_SET, EchoReply, EchoRequest};
 use layer_support::{recorder, series_of, value};
-
-const SERVICE: &str = "vitals.test.v1.Echo";
 
 type Client = EchoClient<GrpcClientMetrics<Channel>>;
 
@@ -60,67 +59,6 @@ async fn client(address: std::net::SocketAddr, layer: GrpcClientMetricsLayer) ->
     EchoClient::new(tower::ServiceBuilder::new().layer(layer).service(channel))
 }
 
-/// The client series of one method under one namespace.
-struct Method {
-    namespace: &'static str,
-    kind: &'static str,
-    method: &'static str,
-}
-
-impl Method {
-    fn new(namespace: &'static str, kind: &'static str, method: &'static str) -> Self {
-        Self {
-            namespace,
-            kind,
-            method,
-        }
-    }
-
-    fn labels(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("grpc_type", self.kind),
-            ("grpc_service", SERVICE),
-            ("grpc_method", self.method),
-        ]
-    }
-
-    fn get(&self, suffix: &str) -> Option<f64> {
-        value(
-            &format!("{}_grpc_client_{suffix}", self.namespace),
-            &self.labels(),
-        )
-    }
-
-    fn started(&self) -> Option<f64> {
-        self.get("started_total")
-    }
-
-    fn received(&self) -> Option<f64> {
-        self.get("msg_received_total")
-    }
-
-    fn sent(&self) -> Option<f64> {
-        self.get("msg_sent_total")
-    }
-
-    fn handled(&self, code: &'static str) -> Option<f64> {
-        let mut labels = self.labels();
-        labels.push(("grpc_code", code));
-        value(
-            &format!("{}_grpc_client_handled_total", self.namespace),
-            &labels,
-        )
-    }
-
-    /// The sum of `handled` over every code.
-    fn handled_total(&self) -> f64 {
-        vitals::status::GRPC_CODE_NAMES
-            .iter()
-            .map(|code| self.handled(code).unwrap_or(0.0))
-            .sum()
-    }
-}
-
 fn request(message: &str) -> EchoRequest {
     EchoRequest {
         message: message.to_owned(),
@@ -138,7 +76,7 @@ async fn unary_call_counts_one_message_each_way() {
         .expect("the call succeeds");
     assert_eq!(reply.into_inner().message, "hello");
 
-    let unary = Method::new("c_unary", "unary", "Unary");
+    let unary = GrpcSeries::client("c_unary", "unary", "Unary");
     assert_eq!(unary.started(), Some(1.0));
     assert_eq!(unary.handled("OK"), Some(1.0));
     assert_eq!(unary.handled_total(), 1.0);
@@ -157,7 +95,7 @@ async fn registered_methods_have_zero_series_before_any_call() {
         ("server_stream", "Expand"),
         ("bidi_stream", "Chat"),
     ] {
-        let method = Method::new("c_precreated", kind, name);
+        let method = GrpcSeries::client("c_precreated", kind, name);
         assert_eq!(method.started(), Some(0.0), "{name}");
         assert_eq!(method.sent(), Some(0.0), "{name}");
         assert_eq!(method.received(), Some(0.0), "{name}");
@@ -177,7 +115,7 @@ async fn client_streaming_counts_every_sent_message() {
     let reply = client.collect(requests).await.expect("the call succeeds");
     assert_eq!(reply.into_inner().index, 3);
 
-    let collect = Method::new("c_collect", "client_stream", "Collect");
+    let collect = GrpcSeries::client("c_collect", "client_stream", "Collect");
     assert_eq!(collect.started(), Some(1.0));
     assert_eq!(collect.sent(), Some(3.0));
     assert_eq!(collect.received(), Some(1.0));
@@ -204,7 +142,7 @@ async fn server_streaming_counts_every_received_message() {
         .await
         .expect("a stream")
         .into_inner();
-    let expand = Method::new("c_expand", "server_stream", "Expand");
+    let expand = GrpcSeries::client("c_expand", "server_stream", "Expand");
     let mut count = 0;
     while let Some(reply) = replies.message().await.expect("no error") {
         assert_eq!(reply.index, count);
@@ -233,7 +171,7 @@ async fn bidi_streaming_counts_both_directions() {
         .await;
     assert_eq!(replies.len(), 5);
 
-    let chat = Method::new("c_chat", "bidi_stream", "Chat");
+    let chat = GrpcSeries::client("c_chat", "bidi_stream", "Chat");
     assert_eq!(chat.started(), Some(1.0));
     assert_eq!(chat.sent(), Some(5.0));
     assert_eq!(chat.received(), Some(5.0));
@@ -262,11 +200,11 @@ async fn an_early_error_is_counted_from_the_headers() {
         Some(Code::PermissionDenied)
     );
 
-    let unary = Method::new("c_early", "unary", "Unary");
+    let unary = GrpcSeries::client("c_early", "unary", "Unary");
     assert_eq!(unary.handled("NotFound"), Some(1.0));
     assert_eq!(unary.handled_total(), 1.0);
     assert_eq!(unary.received(), Some(0.0));
-    let expand = Method::new("c_early", "server_stream", "Expand");
+    let expand = GrpcSeries::client("c_early", "server_stream", "Expand");
     assert_eq!(expand.handled("PermissionDenied"), Some(1.0));
     assert_eq!(expand.handled_total(), 1.0);
     assert_eq!(expand.received(), Some(0.0));
@@ -296,7 +234,7 @@ async fn a_mid_stream_error_is_counted_from_the_trailers() {
     assert_eq!(status.code(), Code::ResourceExhausted);
     assert_eq!(received, 2);
 
-    let expand = Method::new("c_mid", "server_stream", "Expand");
+    let expand = GrpcSeries::client("c_mid", "server_stream", "Expand");
     assert_eq!(expand.received(), Some(2.0));
     assert_eq!(expand.handled("ResourceExhausted"), Some(1.0));
     assert_eq!(expand.handled_total(), 1.0);
@@ -319,7 +257,7 @@ async fn a_call_past_its_deadline_is_deadline_exceeded() {
         "{status:?}"
     );
 
-    let unary = Method::new("c_deadline", "unary", "Unary");
+    let unary = GrpcSeries::client("c_deadline", "unary", "Unary");
     assert_eq!(
         unary.handled("DeadlineExceeded"),
         Some(1.0),
@@ -348,7 +286,7 @@ async fn a_dropped_call_is_canceled() {
             .is_err(),
         "the server hangs"
     );
-    let unary = Method::new("c_cancel", "unary", "Unary");
+    let unary = GrpcSeries::client("c_cancel", "unary", "Unary");
     assert_eq!(unary.handled("Canceled"), Some(1.0));
     assert_eq!(unary.handled_total(), 1.0);
 
@@ -363,7 +301,7 @@ async fn a_dropped_call_is_canceled() {
         .expect("a stream")
         .into_inner();
     assert!(replies.message().await.expect("no error").is_some());
-    let expand = Method::new("c_cancel", "server_stream", "Expand");
+    let expand = GrpcSeries::client("c_cancel", "server_stream", "Expand");
     assert_eq!(expand.handled_total(), 0.0, "in progress");
     drop(replies);
     assert_eq!(expand.received(), Some(1.0));
@@ -388,7 +326,7 @@ async fn a_refused_connection_is_unavailable() {
         .expect_err("nothing listens");
     assert_eq!(status.code(), Code::Unavailable, "{status:?}");
 
-    let unary = Method::new("c_refused", "unary", "Unary");
+    let unary = GrpcSeries::client("c_refused", "unary", "Unary");
     assert_eq!(unary.started(), Some(1.0));
     assert_eq!(unary.handled("Unavailable"), Some(1.0));
     assert_eq!(unary.handled_total(), 1.0);
@@ -417,7 +355,7 @@ async fn concurrent_calls_are_counted_exactly() {
         call.await.expect("no panic");
     }
 
-    let unary = Method::new("c_concurrent", "unary", "Unary");
+    let unary = GrpcSeries::client("c_concurrent", "unary", "Unary");
     assert_eq!(unary.started(), Some(64.0));
     assert_eq!(unary.handled("OK"), Some(48.0));
     assert_eq!(unary.handled("Aborted"), Some(16.0));
@@ -438,7 +376,7 @@ async fn the_histogram_is_opt_in() {
     let address = server("c_histogram").await;
     let mut client = client(address, layer).await;
     client.unary(request("x")).await.expect("the call succeeds");
-    let labels = Method::new("c_histogram", "unary", "Unary").labels();
+    let labels = GrpcSeries::client("c_histogram", "unary", "Unary").labels();
     assert_eq!(
         value("c_histogram_grpc_client_handling_seconds_count", &labels),
         Some(1.0)

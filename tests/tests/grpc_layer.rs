@@ -12,11 +12,10 @@ use tonic::Code;
 use vitals::middleware::grpc::{GrpcMetricsLayer, GrpcNaming};
 
 use layer_support::echo::{EchoService, client, serve, serve_catching_panics};
+use layer_support::grpc_series::{GrpcSeries, SERVICE};
 use layer_support::proto::echo_server::EchoServer;
 use layer_support::proto::{DESCRIPTOR_SET, EchoReply, EchoRequest};
 use layer_support::{recorder, series_of, settle, value};
-
-const SERVICE: &str = "vitals.test.v1.Echo";
 
 fn layer(namespace: &str) -> GrpcMetricsLayer {
     recorder();
@@ -25,87 +24,6 @@ fn layer(namespace: &str) -> GrpcMetricsLayer {
         .service::<EchoServer<EchoService>>(DESCRIPTOR_SET)
         .build()
         .expect("a valid layer")
-}
-
-/// The series of one method under one namespace.
-struct Method {
-    namespace: &'static str,
-    kind: &'static str,
-    service: &'static str,
-    method: &'static str,
-}
-
-impl Method {
-    fn new(namespace: &'static str, kind: &'static str, method: &'static str) -> Self {
-        Self {
-            namespace,
-            kind,
-            service: SERVICE,
-            method,
-        }
-    }
-
-    fn unknown(namespace: &'static str) -> Self {
-        Self {
-            namespace,
-            kind: "unknown",
-            service: "unknown",
-            method: "unknown",
-        }
-    }
-
-    fn labels(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("grpc_type", self.kind),
-            ("grpc_service", self.service),
-            ("grpc_method", self.method),
-        ]
-    }
-
-    fn get(&self, suffix: &str) -> Option<f64> {
-        value(
-            &format!("{}_grpc_server_{suffix}", self.namespace),
-            &self.labels(),
-        )
-    }
-
-    fn started(&self) -> Option<f64> {
-        self.get("started_total")
-    }
-
-    fn received(&self) -> Option<f64> {
-        self.get("msg_received_total")
-    }
-
-    fn sent(&self) -> Option<f64> {
-        self.get("msg_sent_total")
-    }
-
-    fn timed(&self) -> Option<f64> {
-        self.get("handling_seconds_count")
-    }
-
-    fn handled_labels(&self, code: &'static str) -> Vec<(&'static str, &'static str)> {
-        let mut labels = self.labels();
-        labels.push(("grpc_code", code));
-        labels
-    }
-
-    fn handled(&self, code: &'static str) -> Option<f64> {
-        value(
-            &format!("{}_grpc_server_handled_total", self.namespace),
-            &self.handled_labels(code),
-        )
-    }
-
-    async fn settle(&self, code: &'static str, expected: f64) {
-        settle(
-            &format!("{}_grpc_server_handled_total", self.namespace),
-            &self.handled_labels(code),
-            expected,
-        )
-        .await;
-    }
 }
 
 /// Serves `layer` on a fresh server and makes one successful unary call.
@@ -136,7 +54,7 @@ async fn unary_call_counts_one_message_each_way() {
         .into_inner();
     assert_eq!(reply.message, "hello");
 
-    let unary = Method::new("unary_ok", "unary", "Unary");
+    let unary = GrpcSeries::server("unary_ok", "unary", "Unary");
     unary.settle("OK", 1.0).await;
     assert_eq!(unary.started(), Some(1.0));
     assert_eq!(unary.handled("OK"), Some(1.0));
@@ -155,7 +73,7 @@ async fn registered_methods_have_zero_series_before_any_call() {
         ("server_stream", "Expand"),
         ("bidi_stream", "Chat"),
     ] {
-        let method = Method::new("precreated", kind, name);
+        let method = GrpcSeries::server("precreated", kind, name);
         assert_eq!(method.started(), Some(0.0), "{name}");
         assert_eq!(method.received(), Some(0.0), "{name}");
         assert_eq!(method.sent(), Some(0.0), "{name}");
@@ -181,7 +99,7 @@ async fn client_streaming_counts_every_request_message() {
         .into_inner();
     assert_eq!(reply.index, 3);
 
-    let collect = Method::new("collect_ok", "client_stream", "Collect");
+    let collect = GrpcSeries::server("collect_ok", "client_stream", "Collect");
     collect.settle("OK", 1.0).await;
     assert_eq!(collect.started(), Some(1.0));
     assert_eq!(collect.received(), Some(3.0));
@@ -208,7 +126,7 @@ async fn server_streaming_is_timed_to_the_end_of_the_stream() {
     }
     assert_eq!(count, 4);
 
-    let expand = Method::new("expand_ok", "server_stream", "Expand");
+    let expand = GrpcSeries::server("expand_ok", "server_stream", "Expand");
     expand.settle("OK", 1.0).await;
     assert_eq!(expand.received(), Some(1.0));
     assert_eq!(expand.sent(), Some(4.0));
@@ -230,7 +148,7 @@ async fn bidi_streaming_counts_both_directions() {
         .await;
     assert_eq!(replies.len(), 5);
 
-    let chat = Method::new("chat_ok", "bidi_stream", "Chat");
+    let chat = GrpcSeries::server("chat_ok", "bidi_stream", "Chat");
     chat.settle("OK", 1.0).await;
     assert_eq!(chat.started(), Some(1.0));
     assert_eq!(chat.received(), Some(5.0));
@@ -268,15 +186,15 @@ async fn errors_before_the_first_message_come_from_the_headers() {
     let collect = client.collect(tokio_stream::iter(requests)).await;
     assert_eq!(collect.expect_err("fails").code(), Code::InvalidArgument);
 
-    let unary = Method::new("early_error", "unary", "Unary");
+    let unary = GrpcSeries::server("early_error", "unary", "Unary");
     unary.settle("NotFound", 1.0).await;
     assert_eq!(unary.handled("OK"), Some(0.0));
     assert_eq!(unary.received(), Some(1.0));
     assert_eq!(unary.sent(), Some(0.0));
-    let expand = Method::new("early_error", "server_stream", "Expand");
+    let expand = GrpcSeries::server("early_error", "server_stream", "Expand");
     expand.settle("PermissionDenied", 1.0).await;
     assert_eq!(expand.sent(), Some(0.0));
-    let collect = Method::new("early_error", "client_stream", "Collect");
+    let collect = GrpcSeries::server("early_error", "client_stream", "Collect");
     collect.settle("InvalidArgument", 1.0).await;
     assert_eq!(collect.received(), Some(2.0));
     assert_eq!(collect.sent(), Some(0.0));
@@ -323,12 +241,12 @@ async fn errors_raised_mid_stream_come_from_the_trailers() {
         Code::DataLoss
     );
 
-    let expand = Method::new("late_error", "server_stream", "Expand");
+    let expand = GrpcSeries::server("late_error", "server_stream", "Expand");
     expand.settle("Aborted", 1.0).await;
     assert_eq!(expand.handled("OK"), Some(0.0));
     assert_eq!(expand.sent(), Some(2.0));
     assert_eq!(expand.timed(), Some(1.0));
-    let chat = Method::new("late_error", "bidi_stream", "Chat");
+    let chat = GrpcSeries::server("late_error", "bidi_stream", "Chat");
     chat.settle("DataLoss", 1.0).await;
     assert_eq!(chat.received(), Some(3.0));
     assert_eq!(chat.sent(), Some(2.0));
@@ -337,7 +255,7 @@ async fn errors_raised_mid_stream_come_from_the_trailers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_the_client_cancels_are_canceled() {
     let address = serve(layer("cancel")).await;
-    let unary = Method::new("cancel", "unary", "Unary");
+    let unary = GrpcSeries::server("cancel", "unary", "Unary");
     let mut hanging_client = client(address).await;
     let call = tokio::spawn(async move {
         hanging_client
@@ -366,7 +284,7 @@ async fn calls_the_client_cancels_are_canceled() {
     assert!(replies.message().await.expect("first").is_some());
     assert!(replies.message().await.expect("second").is_some());
     drop(replies);
-    let expand = Method::new("cancel", "server_stream", "Expand");
+    let expand = GrpcSeries::server("cancel", "server_stream", "Expand");
     expand.settle("Canceled", 1.0).await;
     assert_eq!(expand.handled("Canceled"), Some(1.0));
     assert_eq!(expand.sent(), Some(2.0));
@@ -385,7 +303,7 @@ async fn a_handler_panic_is_internal_and_counted_once() {
         .await;
     assert!(result.is_err(), "the client sees the call fail");
 
-    let unary = Method::new("panic", "unary", "Unary");
+    let unary = GrpcSeries::server("panic", "unary", "Unary");
     unary.settle("Internal", 1.0).await;
     assert_eq!(unary.started(), Some(1.0));
     assert_eq!(unary.handled("Internal"), Some(1.0));
@@ -410,7 +328,7 @@ async fn a_panic_caught_outside_the_layer_is_internal() {
         .await;
     assert!(result.is_err(), "the client sees the call fail");
 
-    let unary = Method::new("caught", "unary", "Unary");
+    let unary = GrpcSeries::server("caught", "unary", "Unary");
     unary.settle("Internal", 1.0).await;
     assert_eq!(unary.handled("Internal"), Some(1.0));
     assert_eq!(unary.handled("Canceled"), Some(0.0));
@@ -452,13 +370,13 @@ async fn unknown_paths_and_plain_http_are_labelled_unknown() {
         .expect("an answer");
     drop(response);
 
-    let unknown = Method::unknown("unknown");
+    let unknown = GrpcSeries::unknown_server("unknown");
     settle("unknown_grpc_server_started_total", &unknown.labels(), 3.0).await;
     unknown.settle("Unimplemented", 3.0).await;
     assert_eq!(unknown.started(), Some(3.0));
     assert_eq!(unknown.handled("Unimplemented"), Some(3.0));
     assert_eq!(
-        Method::new("unknown", "unary", "Unary").started(),
+        GrpcSeries::server("unknown", "unary", "Unary").started(),
         Some(0.0)
     );
     // Nothing from the request paths became a label value.
@@ -503,8 +421,8 @@ async fn concurrent_calls_are_counted_exactly() {
     for task in tasks {
         task.await.expect("the task completes");
     }
-    let unary = Method::new("load", "unary", "Unary");
-    let expand = Method::new("load", "server_stream", "Expand");
+    let unary = GrpcSeries::server("load", "unary", "Unary");
+    let expand = GrpcSeries::server("load", "server_stream", "Expand");
     let calls = (TASKS * UNARY) as f64;
     let streams = (TASKS * STREAMS) as f64;
     unary.settle("OK", calls).await;

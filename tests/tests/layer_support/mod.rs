@@ -4,6 +4,7 @@
 #![allow(dead_code, unreachable_pub)] // each test binary uses part of it
 
 pub mod echo;
+pub mod grpc_series;
 
 use std::sync::OnceLock;
 use std::time::Duration;
