@@ -14,10 +14,9 @@ mod python;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Running, TempDir, eventually, free_port, get, require_binary, spawn};
+use common::{Running, TempDir, eventually, free_port, get, start_prometheus};
 use opentelemetry::trace::{TraceContextExt as _, TracerProvider as _};
 use tracing::Instrument as _;
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
@@ -59,7 +58,6 @@ async fn exemplar_trace_ids(prometheus: SocketAddr, series: &str) -> HashSet<Str
 
 #[tokio::test(flavor = "current_thread")]
 async fn prometheus_stores_the_trace_ids_of_the_calls_it_scraped() {
-    let binary = require_binary("prometheus", "prometheus");
     let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
     let subscriber = tracing_subscriber::registry()
         .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("exemplars-test")));
@@ -73,29 +71,18 @@ async fn prometheus_stores_the_trace_ids_of_the_calls_it_scraped() {
     let server = Running::exporter(&exporter).await;
 
     let dir = TempDir::new("prometheus-exemplars");
-    let config = dir.path().join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
-             scrape_configs:\n  - job_name: traced\n    static_configs:\n      - targets: ['{}']\n",
-            server.address
-        ),
-    )
-    .unwrap();
     let prometheus: SocketAddr = ([127, 0, 0, 1], free_port()).into();
-    let mut command = Command::new(binary);
-    command
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address={prometheus}"))
-        .arg("--enable-feature=exemplar-storage")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let _prometheus = spawn(command);
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
+         scrape_configs:\n  - job_name: traced\n    static_configs:\n      - targets: ['{}']\n",
+        server.address
+    );
+    let _prometheus = start_prometheus(
+        &dir,
+        prometheus,
+        &config,
+        &["--enable-feature=exemplar-storage"],
+    );
 
     // Calls keep coming, each in its own traced span, until Prometheus
     // holds exemplars of both the counter and the histogram.

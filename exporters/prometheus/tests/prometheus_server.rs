@@ -10,12 +10,11 @@ mod common;
 mod service;
 
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{Running, TempDir, eventually, free_port, get, require_binary, spawn};
+use common::{Running, TempDir, eventually, free_port, get, start_prometheus};
 use vitals::health::HealthRegistry;
 use vitals_prometheus::{BuildInfo, Exporter, MetricsStore, VitalsStore};
 
@@ -62,7 +61,6 @@ async fn query(prometheus: SocketAddr, expression: &str) -> Option<String> {
 
 #[tokio::test]
 async fn prometheus_scrapes_the_exporter_and_up_is_1() {
-    let binary = require_binary("prometheus", "prometheus");
     service::declare_job_metrics();
     let health = HealthRegistry::new();
     let _state = service::register_state(&health);
@@ -88,30 +86,14 @@ async fn prometheus_scrapes_the_exporter_and_up_is_1() {
     let server = Running::exporter(&exporter).await;
 
     let dir = TempDir::new("prometheus");
-    let config = dir.path().join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
-             scrape_configs:\n  - job_name: vitals\n    authorization:\n      credentials: scrape-token\n    \
-             static_configs:\n      - targets: ['{}']\n",
-            server.address
-        ),
-    )
-    .unwrap();
-    let port = free_port();
-    let prometheus: SocketAddr = ([127, 0, 0, 1], port).into();
-    let mut command = Command::new(binary);
-    command
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address={prometheus}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let _prometheus = spawn(command);
+    let prometheus: SocketAddr = ([127, 0, 0, 1], free_port()).into();
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
+         scrape_configs:\n  - job_name: vitals\n    authorization:\n      credentials: scrape-token\n    \
+         static_configs:\n      - targets: ['{}']\n",
+        server.address
+    );
+    let _prometheus = start_prometheus(&dir, prometheus, &config, &[]);
 
     let up = eventually(Duration::from_secs(20), || async {
         query(prometheus, "up{job=\"vitals\"}")

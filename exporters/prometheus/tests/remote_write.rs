@@ -11,12 +11,11 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{ChildGuard, TempDir, eventually, free_port, get, require_binary, spawn};
+use common::{ChildGuard, TempDir, eventually, free_port, get, start_prometheus};
 use vitals_prometheus::{BuildInfo, Exporter, Format, RemoteWrite};
 
 fn exporter(name: &'static str) -> Exporter {
@@ -32,21 +31,14 @@ fn sample(text: &str, series: &str) -> Option<f64> {
         .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
 
-fn start_prometheus(binary: &std::path::Path, dir: &TempDir, address: SocketAddr) -> ChildGuard {
-    let config = dir.path().join("prometheus.yml");
-    std::fs::write(&config, "global:\n  scrape_interval: 15s\n").unwrap();
-    let mut command = Command::new(binary);
-    command
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address={address}"))
-        .arg("--web.enable-remote-write-receiver")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    spawn(command)
+/// A Prometheus that receives remote writes and scrapes nothing.
+fn remote_write_receiver(dir: &TempDir, address: SocketAddr) -> ChildGuard {
+    start_prometheus(
+        dir,
+        address,
+        "global:\n  scrape_interval: 15s\n",
+        &["--web.enable-remote-write-receiver"],
+    )
 }
 
 async fn ready(prometheus: SocketAddr) {
@@ -94,7 +86,6 @@ async fn query(prometheus: SocketAddr, expression: &str) -> Vec<(f64, f64)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prometheus_holds_what_metrics_shows_and_loses_nothing_across_a_restart() {
-    let binary = require_binary("prometheus", "prometheus");
     let exporter = exporter("rw");
     let jobs = metrics::with_local_recorder(
         exporter.recorder(),
@@ -102,7 +93,7 @@ async fn prometheus_holds_what_metrics_shows_and_loses_nothing_across_a_restart(
     );
     let dir = TempDir::new("prometheus-remote-write");
     let prometheus: SocketAddr = ([127, 0, 0, 1], free_port()).into();
-    let mut receiver = Some(start_prometheus(&binary, &dir, prometheus));
+    let mut receiver = Some(remote_write_receiver(&dir, prometheus));
     ready(prometheus).await;
 
     let writer = exporter
@@ -163,7 +154,7 @@ async fn prometheus_holds_what_metrics_shows_and_loses_nothing_across_a_restart(
         sample(&down, "vitals_remote_write_pending_requests").unwrap() >= 2.0,
         "{down}"
     );
-    receiver = Some(start_prometheus(&binary, &dir, prometheus));
+    receiver = Some(remote_write_receiver(&dir, prometheus));
     ready(prometheus).await;
     let expected = shown(&exporter);
     let caught_up = eventually(Duration::from_secs(30), || async {

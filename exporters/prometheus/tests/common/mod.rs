@@ -6,7 +6,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -331,4 +331,30 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Starts Debian's `prometheus` on `address` with `config` (YAML) written
+/// into `dir`, its data in `dir/data` (kept across a restart in the same
+/// `dir`), and the `flags` a test needs; killed when the guard drops.
+pub fn start_prometheus(
+    dir: &TempDir,
+    address: SocketAddr,
+    config: &str,
+    flags: &[&str],
+) -> ChildGuard {
+    let binary = require_binary("prometheus", "prometheus");
+    let file = dir.path().join("prometheus.yml");
+    std::fs::write(&file, config).unwrap();
+    let mut command = Command::new(binary);
+    command
+        .arg(format!("--config.file={}", file.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.path().join("data").display()
+        ))
+        .arg(format!("--web.listen-address={address}"))
+        .args(flags)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    spawn(command)
 }
