@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use http::Uri;
 
 use crate::error::BuildError;
@@ -113,7 +115,7 @@ impl RemoteWrite {
 
     /// Sends HTTP basic authentication.
     pub fn basic_auth(self, user: &str, password: &str) -> Result<Self, BuildError> {
-        let encoded = base64(format!("{user}:{password}").as_bytes());
+        let encoded = STANDARD.encode(format!("{user}:{password}"));
         self.authorization(format!("Basic {encoded}"))
     }
 
@@ -156,37 +158,12 @@ impl RemoteWrite {
     }
 }
 
-/// Standard base64 with padding (for basic authentication).
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for (position, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if position <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> shift & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn basic_auth_is_base64_of_user_and_password() {
-        assert_eq!(
-            base64(b"Aladdin:open sesame"),
-            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
-        assert_eq!(base64(b"ab"), "YWI=");
-        assert_eq!(base64(b"abc"), "YWJj");
         let target = RemoteWrite::new("http://r:9090/api/v1/write")
             .unwrap()
             .basic_auth("Aladdin", "open sesame")
