@@ -378,3 +378,43 @@ fn a_second_install_is_a_clear_error() {
         .collect();
     assert!(names.contains("shop_requests_total") && names.contains("jobs_duration_seconds"));
 }
+
+#[tokio::test]
+async fn metrics_are_gzipped_when_the_scraper_asks() {
+    use std::io::Read as _;
+
+    let server = Running::exporter(exporter()).await;
+    let plain = get(server.address, "/metrics", &[]).await;
+    assert_eq!(plain.header("content-encoding"), "");
+    assert_eq!(plain.header("vary"), "Accept, Accept-Encoding");
+
+    // What Prometheus sends.
+    let gzipped = get(
+        server.address,
+        "/metrics",
+        &[("accept-encoding", "gzip"), ("accept", OPENMETRICS_ACCEPT)],
+    )
+    .await;
+    assert_eq!(gzipped.status, 200);
+    assert_eq!(gzipped.header("content-encoding"), "gzip");
+    assert!(gzipped.bytes.len() < plain.bytes.len());
+    let mut decoded = String::new();
+    flate2::read::GzDecoder::new(gzipped.bytes.as_slice())
+        .read_to_string(&mut decoded)
+        .expect("a gzip stream");
+    assert!(decoded.ends_with("# EOF\n"), "{decoded}");
+    assert!(
+        decoded.contains("# TYPE shop_requests counter\n"),
+        "{decoded}"
+    );
+
+    // Refused explicitly: plain.
+    let refused = get(
+        server.address,
+        "/metrics",
+        &[("accept-encoding", "gzip;q=0")],
+    )
+    .await;
+    assert_eq!(refused.header("content-encoding"), "");
+    assert!(!parse(&refused.body).is_empty());
+}
